@@ -1,0 +1,70 @@
+"""The Victim Care Hub application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import assets, errors, http_cache, i18n, request_log, security, template_helpers
+from .config import ROOT, Config
+from .content import ContentStore
+from .extensions import babel, csrf, db, htmx, limiter, migrate
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config())
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(Path(app.root_path) / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+
+    app.extensions["content_store"] = ContentStore(
+        app.config["CONTENT_DIR"],
+        app.config["HUB_LANGUAGES"],
+        reload_seconds=app.config["CONTENT_RELOAD_SECONDS"],
+    )
+
+    i18n.init_app(app)
+    security.init_app(app)
+    http_cache.init_app(app)
+    request_log.init_app(app)
+    assets.init_app(app)
+    errors.init_app(app)
+    template_helpers.init_app(app)
+
+    from .guidance import bp as guidance_bp
+    from .guidance.cli import content_cli, demo_command
+    from .site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(guidance_bp)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(demo_command)
+    return app

@@ -1,0 +1,12 @@
+// Loaded on the search page only: htmx upgrades the plain GET form into live results.
+import htmx from 'htmx.org'
+
+// Keep no copy of any page in sessionStorage for htmx's history, run no eval (strict CSP),
+// and inject no inline <style> (the CSP forbids it; the indicator CSS is in our stylesheet).
+htmx.config.historyCacheSize = 0
+htmx.config.historyEnabled = false
+htmx.config.allowEval = false
+htmx.config.allowScriptTags = false
+htmx.config.includeIndicatorStyles = false
+htmx.config.selfRequestsOnly = true
+window.htmx = htmx

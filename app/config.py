@@ -1,0 +1,57 @@
+"""Settings, read from environment variables. The defaults are the embedded mode: SQLite, no Redis."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """One class; every value can be overridden by the environment or by create_app(overrides)."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.HUB_ENV = env.get("HUB_ENV", "development")
+        production = self.HUB_ENV == "production"
+        secret = env.get("SECRET_KEY")
+        if not secret and production:
+            raise RuntimeError("SECRET_KEY must be set when HUB_ENV=production")
+        # Outside production a random key per process is enough: nothing signed must outlive it yet.
+        self.SECRET_KEY = secret or secrets.token_hex(32)
+
+        instance = ROOT / "instance"
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{instance / 'hub.db'}"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        self.CONTENT_DIR = Path(env.get("CONTENT_DIR", ROOT / "content"))
+        # Seconds between checks for edited content files (0: check on every request).
+        self.CONTENT_RELOAD_SECONDS = float(env.get("CONTENT_RELOAD_SECONDS", "1"))
+        self.HUB_LANGUAGES = tuple(env.get("HUB_LANGUAGES", "en,cy,ar").split(","))
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+
+        # Where "Exit this page" finally sends someone: a busy, neutral site.
+        self.EXIT_REDIRECT_URL = env.get("EXIT_REDIRECT_URL", "https://www.bbc.co.uk/weather")
+
+        self.FORCE_HTTPS = _flag("FORCE_HTTPS", production)
+        self.HSTS = _flag("HSTS", production)
+        self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", production)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+
+        self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.WTF_CSRF_TIME_LIMIT = None
+
+        self.SEARCH_MAX_QUERY_LENGTH = 100
+        self.LOG_REQUESTS = _flag("LOG_REQUESTS", True)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from jinja2_fragments.flask import render_block
+from werkzeug.routing import BaseConverter
+
+from ..http_cache import cached_page
+from ..i18n import localized_route
+from . import bp
+from .labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES
+from .search import search
+from .service import content_store, content_version
+
+
+class SlugConverter(BaseConverter):
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+@bp.record_once
+def _register_converter(state) -> None:
+    state.app.url_map.converters["slug"] = SlugConverter
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"section_titles": SECTION_TITLES, "right_names": RIGHTS}
+
+
+@localized_route(bp, "/")
+@cached_page(content_version)
+def home(lang: str):
+    return render_template("guidance/home.html")
+
+
+@localized_route(bp, "/journey")
+@cached_page(content_version)
+def journey(lang: str):
+    return render_template(
+        "guidance/journey.html", steps=content_store().journey(lang), summaries=STEP_SUMMARIES
+    )
+
+
+@localized_route(bp, "/guidance")
+@cached_page(content_version)
+def contents(lang: str):
+    return render_template("guidance/contents.html", sections=content_store().contents(lang))
+
+
+@localized_route(bp, "/guidance/<slug:slug>")
+@cached_page(content_version)
+def page(lang: str, slug: str):
+    view = content_store().view(lang, slug)
+    if view is None:
+        abort(404)
+    related = [v for v in (content_store().view(lang, s) for s in view.page.related) if v]
+    return render_template("guidance/page.html", view=view, related=related)
+
+
+@localized_route(bp, "/guidance/<slug:slug>.pdf")
+def page_pdf(lang: str, slug: str):
+    from .pdf import page_pdf_response  # WeasyPrint is slow to import: only when a PDF is asked for
+
+    content_version()
+    view = content_store().view(lang, slug)
+    if view is None:
+        abort(404)
+    return page_pdf_response(view)
+
+
+@localized_route(bp, "/search")
+def search_page(lang: str):
+    query = request.args.get("q", "")
+    error = None
+    results = []
+    limit = current_app.config["SEARCH_MAX_QUERY_LENGTH"]
+    if "\x00" in query:
+        query = query.replace("\x00", "")
+    if len(query) > limit:
+        error = _("Search terms must be %(limit)s characters or fewer", limit=limit)
+    elif query.strip():
+        content_version()
+        results = search(content_store(), lang, query)
+    context = {"query": query, "results": results, "error": error}
+    if "HX-Request" in request.headers and "HX-History-Restore-Request" not in request.headers:
+        return render_block("guidance/search.html", "results", **context)
+    return render_template("guidance/search.html", **context)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, jsonify, redirect, session
+from sqlalchemy import text
+
+from ..extensions import db
+from . import bp
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # any failure to reach the database means "not healthy"
+        log.exception("health check: database unreachable")
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    response = jsonify(status="ok" if status == 200 else "degraded", database=database)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
+@bp.get("/exit")
+def exit_page():
+    """Where Exit this page leads: forget everything, then go somewhere neutral.
+
+    The button reaches here with location.replace(), so the page the person was on is not in the
+    back history; Clear-Site-Data asks the browser to drop our cache, cookies and storage."""
+    session.clear()
+    response = redirect(current_app.config["EXIT_REDIRECT_URL"], code=303)
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

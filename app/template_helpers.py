@@ -1,0 +1,25 @@
+"""Small template helpers shared by every page."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+
+def phone(number: str) -> Markup:
+    """A phone number as a link that dials it, isolated (<bdi>) so right-to-left text around it
+    cannot reverse its digits' order."""
+    digits = re.sub(r"[^\d+]", "", number)
+    return Markup('<bdi><a class="govuk-link" href="tel:{}">{}</a></bdi>').format(digits, number)
+
+
+def isolate(value: str) -> Markup:
+    """Wrap a reference or an e-mail address in <bdi> for right-to-left pages."""
+    return Markup("<bdi>{}</bdi>").format(escape(value))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(phone=phone)
+    app.jinja_env.filters["bdi"] = isolate

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs whatever this checkout still lacks, and nothing it already has.
+# Used by `make run`, `make test` and the Dockerfile alike, so a fresh machine, CI and the image
+# are all set up by the same steps.
+#   scripts/install.sh run    system libraries + Python (runtime) + assets + translations
+#   scripts/install.sh test   the same, plus dev tools and Debian's Chromium for e2e tests
+#   scripts/install.sh bench  the same as test, plus wrk and nginx for the benchmarks
+#   scripts/install.sh image  for the Dockerfile: runtime only, installed into the system Python
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-run}
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# WeasyPrint needs Pango/HarfBuzz; the Noto fonts shape Arabic, Urdu (Nastaliq) and Bengali in PDFs.
+apt_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core"
+case "$mode" in
+  run) apt_packages="$apt_packages nodejs npm" ;;
+  test) apt_packages="$apt_packages nodejs npm chromium poppler-utils" ;;
+  bench) apt_packages="$apt_packages nodejs npm chromium poppler-utils wrk nginx-light" ;;
+  image) apt_packages="$apt_packages nodejs npm" ;;
+  *) echo "usage: $0 run|test|bench|image" >&2; exit 2 ;;
+esac
+
+missing=""
+for pkg in $apt_packages; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  say "apt: installing$missing"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "These Debian packages are missing and this user cannot install them:$missing" >&2; exit 1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+# Python: a virtualenv, reinstalled only when pyproject.toml changes.
+extras=""
+[ "$mode" = test ] || [ "$mode" = bench ] && extras="[dev]"
+if [ "$mode" = image ]; then
+  say "pip: installing the app into the image's Python"
+  $PYTHON -m pip install --no-cache-dir -q .
+else
+  stamp="$VENV/.installed-$(fingerprint pyproject.toml)${extras:+-dev}"
+  if [ ! -f "$stamp" ]; then
+    say "pip: installing into $VENV"
+    [ -x "$VENV/bin/python" ] || $PYTHON -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip
+    "$VENV/bin/pip" install -q -e ".$extras"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+  PYBIN="$VENV/bin"
+fi
+[ "$mode" = image ] && PYBIN="$(dirname "$(command -v $PYTHON)")"
+
+# Front-end packages from npm, exactly as locked.
+stamp="node_modules/.installed-$(fingerprint package-lock.json)"
+if [ ! -f "$stamp" ]; then
+  say "npm: installing locked packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$stamp"
+fi
+
+# CSS and JS, built once: rebuilt only when their sources or the npm packages change.
+stamp="app/static/dist/.built-$(fingerprint package-lock.json scripts/build-assets.mjs $(find app/assets -type f | sort))"
+if [ ! -f "$stamp" ]; then
+  say "assets: building CSS and JS"
+  rm -rf app/static/dist
+  node scripts/build-assets.mjs
+  touch "$stamp"
+fi
+
+# Translations: compile .po to .mo when a catalogue changed.
+for po in translations/*/LC_MESSAGES/messages.po; do
+  [ -f "$po" ] || continue
+  mo="${po%.po}.mo"
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
+    say "babel: compiling $po"
+    "$PYBIN/pybabel" compile -q -f -i "$po" -o "$mo"
+  fi
+done
