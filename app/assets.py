@@ -1,4 +1,4 @@
-"""Links to the built CSS and JS, whose file names carry a content hash (see scripts/build-assets.mjs)."""
+"""Links to the built CSS and JS, whose names carry a content hash (scripts/build-assets.mjs)."""
 
 from __future__ import annotations
 

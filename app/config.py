@@ -1,4 +1,4 @@
-"""Settings, read from environment variables. The defaults are the embedded mode: SQLite, no Redis."""
+"""Settings, read from environment variables. Defaults are the embedded mode: SQLite, no Redis."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from .extensions import talisman
 
-
 JS_ENABLED_SCRIPT = (
     "document.body.className += ' js-enabled' + "
     "('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');"
@@ -28,7 +27,7 @@ def script_hash(script: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
+    app.jinja_env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)  # noqa: S704 (a constant)
     csp = {
         "default-src": "'self'",
         "script-src": ["'self'", script_hash(JS_ENABLED_SCRIPT)],

@@ -25,9 +25,7 @@ def include_object(obj, name, type_, reflected, compare_to):
         return False
     if type_ == "column" and (obj.table.name, name) in HAND_WRITTEN_COLUMNS:
         return False
-    if type_ == "index" and name in HAND_WRITTEN_INDEXES:
-        return False
-    return True
+    return not (type_ == "index" and name in HAND_WRITTEN_INDEXES)
 
 
 def _no_empty_revisions(context_, revision, directives):
@@ -48,7 +46,9 @@ def _options() -> dict:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **_options())
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **_options()
+    )
     with context.begin_transaction():
         context.run_migrations()
 

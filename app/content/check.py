@@ -14,7 +14,9 @@ def _heading_problems(page: Page, levels: Iterable[int]) -> list[Problem]:
     previous = 1  # the page title is the only <h1>
     for level in levels:
         if level == 1:
-            problems.append(Problem(str(page.path), "a '#' heading: the title is the only level-1 heading"))
+            problems.append(
+                Problem(str(page.path), "a '#' heading: the title is the only level-1 heading")
+            )
         elif level > previous + 1:
             problems.append(
                 Problem(str(page.path), f"heading level skipped: h{previous} then h{level}")
@@ -47,13 +49,20 @@ def check_content(root: Path, languages: Iterable[str]) -> list[Problem]:
             if lang != "en":
                 source = english.get(page.slug)
                 if source is None:
-                    problems.append(Problem(where, "translation of a page that has no English original"))
+                    problems.append(
+                        Problem(where, "translation of a page that has no English original")
+                    )
                 elif page.section != source.section:
                     problems.append(
-                        Problem(where, f"section '{page.section}' differs from English '{source.section}'")
+                        Problem(
+                            where,
+                            f"section '{page.section}' differs from English '{source.section}'",
+                        )
                     )
                 elif page.source_hash != source.body_hash:
                     problems.append(
-                        Problem(where, "the English page has changed since this translation", "warning")
+                        Problem(
+                            where, "the English page has changed since this translation", "warning"
+                        )
                     )
     return problems

@@ -75,7 +75,7 @@ class Rendered:
 
 @dataclass(frozen=True)
 class PageView:
-    """A page as shown at a URL in a language: maybe the English page, when no translation exists."""
+    """A page as shown at a URL in a language: the English page when there is no translation."""
 
     page: Page
     rendered: Rendered

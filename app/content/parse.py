@@ -1,4 +1,4 @@
-"""Read a Markdown file with YAML front matter into a Page, or say precisely what is wrong with it."""
+"""Read a Markdown file with YAML front matter into a Page, or say precisely what is wrong."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Markdown to safe HTML with GOV.UK Frontend classes.
 
-markdown-it parses with raw HTML switched off, and nh3 cleans the result anyway, so nothing an editor
-writes can put a script, an event handler or an inline style on a page.
+markdown-it parses with raw HTML switched off, and nh3 cleans the result anyway, so nothing an
+editor writes can put a script, an event handler or an inline style on a page.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _ALLOWED_ATTRIBUTES = {
     "a": {"href"},
     "th": {"scope"},
 }
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 
 
 def slugify(text: str) -> str:
@@ -112,7 +112,7 @@ def _decorate(tokens: list[Token], lang: str, links: list[str], headings: list[H
                     if href.startswith(GUIDANCE_PREFIX):
                         links.append(href[len(GUIDANCE_PREFIX) :].split("#", 1)[0])
                     child.attrSet("href", _localise_href(href, lang))
-                    if href.startswith(("tel:", "mailto:")):
+                    if href.startswith(("tel:", "sms:", "mailto:")):
                         children.append(Token("html_inline", "", 0, content="<bdi>"))
                         isolate_depth += 1
                 children.append(child)
@@ -138,7 +138,7 @@ def to_text(html: str) -> str:
 
 
 def render_markdown(source: str, lang: str = "en") -> Rendered:
-    """Render a page body for display at URLs in `lang` (internal links get that language prefix)."""
+    """Render a page body for URLs in `lang` (internal links get that language's prefix)."""
     env: dict = {}
     tokens = _PARSER.parse(source, env)
     links: list[str] = []

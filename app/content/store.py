@@ -29,9 +29,7 @@ class _FileStamp:
 
 
 class ContentStore:
-    def __init__(
-        self, root: Path, languages: Iterable[str], reload_seconds: float = 1.0
-    ) -> None:
+    def __init__(self, root: Path, languages: Iterable[str], reload_seconds: float = 1.0) -> None:
         self.root = Path(root)
         self.languages = tuple(languages)
         self.reload_seconds = reload_seconds

@@ -27,7 +27,9 @@ def check_command(strict: bool) -> None:
     for problem in problems:
         click.echo(str(problem), err=problem in errors)
     pages = sum(len(content_store().pages(lang)) for lang in content_store().languages)
-    click.echo(f"{pages} pages checked: {len(errors)} errors, {len(problems) - len(errors)} warnings")
+    click.echo(
+        f"{pages} pages checked: {len(errors)} errors, {len(problems) - len(errors)} warnings"
+    )
     sys.exit(1 if errors else 0)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from jinja2_fragments.flask import render_block
 from werkzeug.routing import BaseConverter
 
@@ -81,7 +82,13 @@ def search_page(lang: str):
     elif query.strip():
         content_version()
         results = search(content_store(), lang, query)
-    context = {"query": query, "results": results, "error": error}
+    if error:
+        status = error
+    elif query.strip():
+        status = ngettext("%(num)s page found", "%(num)s pages found", len(results))
+    else:
+        status = ""
+    context = {"query": query, "results": results, "error": error, "status": status}
     if "HX-Request" in request.headers and "HX-History-Restore-Request" not in request.headers:
         return render_block("guidance/search.html", "results", **context)
     return render_template("guidance/search.html", **context)

@@ -18,11 +18,12 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-_PG_TSV = """
+_PG_CONFIG = "CASE WHEN lang = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END"
+_PG_TSV = f"""
 ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector(CASE WHEN lang = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, title), 'A') ||
-    setweight(to_tsvector(CASE WHEN lang = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, summary), 'B') ||
-    setweight(to_tsvector(CASE WHEN lang = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, body), 'C')
+    setweight(to_tsvector({_PG_CONFIG}, title), 'A') ||
+    setweight(to_tsvector({_PG_CONFIG}, summary), 'B') ||
+    setweight(to_tsvector({_PG_CONFIG}, body), 'C')
 ) STORED
 """
 

@@ -1,0 +1,56 @@
+# Victim Care Hub. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+LANGS := cy ar
+
+.PHONY: help run test install install-test lint check-content translations translations-check bench-guidance clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+install: ## Install what is missing to run the hub (apt, pip, npm, assets, translations)
+	@scripts/install.sh run
+
+install-test: ## Install what is missing to test the hub (adds Chromium and dev tools)
+	@scripts/install.sh test
+
+run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-test ## Lint, check content and translations, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests
+	$(BIN)/ruff check app tests e2e bench migrations
+	$(BIN)/python scripts/check_translations.py
+	$(FLASK) content check
+	$(BIN)/pytest tests e2e
+
+lint: install-test ## ruff
+	$(BIN)/ruff check app tests e2e bench migrations
+	$(BIN)/ruff format --check app tests e2e bench migrations
+
+check-content: install ## Validate every content file
+	$(FLASK) content check
+
+translations: install-test ## Extract UI strings and update every language's catalogue, then compile
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --omit-header app
+	@for lang in $(LANGS); do \
+	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	  else $(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; fi; \
+	done
+	$(BIN)/pybabel compile -d translations --statistics
+
+translations-check: install-test ## Fail if any UI string lacks a translation
+	$(BIN)/python scripts/check_translations.py
+
+bench-guidance: ## Benchmark the anonymous guidance page against nginx and a bare Flask app
+	@scripts/install.sh bench
+	$(BIN)/python bench/guidance.py
+
+clean: ## Remove what the install built (not the virtualenv)
+	rm -rf app/static/dist instance/hub.db

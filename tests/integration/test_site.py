@@ -1,0 +1,128 @@
+"""Site-wide behaviour: errors, health, Exit this page, security headers, PDFs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.pages import check_page
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "title"),
+    [
+        ("/guidance/nothing-here", "en", "Page not found"),
+        ("/cy/guidance/nothing-here", "cy", None),
+        ("/ar/nothing", "ar", None),
+        ("/xx/guidance/your-rights", "en", "Page not found"),
+        ("/de/", "en", "Page not found"),
+    ],
+)
+def test_404_in_the_language_of_the_url(client, path, lang, title):
+    response = client.get(path)
+    assert response.status_code == 404
+    root = check_page(response.data)
+    assert root.get("lang") == lang
+    html = response.get_data(as_text=True)
+    if title:
+        assert title in html
+    else:
+        assert "Page not found" not in html  # translated
+    for code in ("en", "cy", "ar"):
+        assert f'hreflang="{code}"' in html
+
+
+def test_unknown_language_404_links_to_each_language_home(client):
+    html = client.get("/xx/anything").get_data(as_text=True)
+    for href in ('href="/"', 'href="/cy/"', 'href="/ar/"'):
+        assert href in html
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_exit_clears_everything_and_leaves(client, app):
+    response = client.get("/exit")
+    assert response.status_code == 303
+    assert response.headers["Location"] == app.config["EXIT_REDIRECT_URL"]
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_every_page_links_exit_this_page_to_our_own_exit(client):
+    html = client.get("/guidance/your-rights").get_data(as_text=True)
+    assert 'class="govuk-exit-this-page"' in html
+    assert 'href="/exit"' in html
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+                      "default-src 'self'", "script-src 'self' 'sha256-"):  # fmt: skip
+        assert directive in csp
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in response.headers  # local development
+
+
+def test_hsts_in_production_settings(database_url):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, HSTS=True)
+    response = app.test_client().get("/healthz", base_url="https://localhost")
+    assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
+
+
+def test_the_csp_hash_matches_the_one_inline_script(client):
+    import base64
+    import hashlib
+    import re
+
+    html = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_no_third_party_requests_in_pages(client):
+    import re
+
+    html = client.get("/guidance/how-to-report").get_data(as_text=True)
+    for attr in re.findall(r'(?:src|href)="([^"]+)"', html.split('class="app-prose"')[0]):
+        assert not attr.startswith(("http://", "https://", "//")), attr
+
+
+@pytest.mark.parametrize(("path", "needle"), [
+    ("/guidance/your-rights.pdf", "Victim Care Hub"),
+    ("/ar/guidance/your-rights.pdf", "999"),
+])  # fmt: skip
+def test_pdf_download(client, path, needle):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True,
+                              check=True).stdout.decode()  # fmt: skip
+        assert needle in text
+
+
+def test_arabic_pdf_uses_arabic_fonts(client):
+    if not shutil.which("pdffonts"):
+        pytest.fail("poppler-utils is not installed (scripts/install.sh test installs it)")
+    pdf = client.get("/ar/guidance/your-rights.pdf").data
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert "Arabic" in fonts, fonts
+
+
+def test_unknown_pdf_is_404(client):
+    assert client.get("/guidance/nothing.pdf").status_code == 404

@@ -1,0 +1,44 @@
+from app.config import ROOT
+from app.content import check_content
+
+from .content_factory import write_page
+
+
+def messages(problems):
+    return [p.message for p in problems if p.severity == "error"]
+
+
+def test_broken_links_skipped_headings_and_bad_related_are_errors(tmp_path):
+    write_page(tmp_path, "en", "court", "going-to-court",
+               body="See [gone](/guidance/no-such-page).\n\n## One\n\n#### Too deep\n",
+               related=["missing"])  # fmt: skip
+    write_page(tmp_path, "en", "court", "titled", body="# Second title\n")
+    found = messages(check_content(tmp_path, ["en"]))
+    assert "broken link to /guidance/no-such-page" in found
+    assert "heading level skipped: h2 then h4" in found
+    assert "related page 'missing' does not exist" in found
+    assert any("only level-1 heading" in m for m in found)
+
+
+def test_first_heading_must_be_h2(tmp_path):
+    write_page(tmp_path, "en", "court", "c", body="### Starts too deep\n")
+    assert "heading level skipped: h1 then h3" in messages(check_content(tmp_path, ["en"]))
+
+
+def test_translations_need_an_english_original_and_stale_ones_warn(tmp_path):
+    write_page(tmp_path, "en", "court", "c")
+    write_page(tmp_path, "cy", "court", "c", source_hash="0000")
+    write_page(tmp_path, "cy", "court", "orphan", source_hash="0000")
+    problems = check_content(tmp_path, ["en", "cy"])
+    assert "translation of a page that has no English original" in messages(problems)
+    assert any(p.severity == "warning" and "changed since" in p.message for p in problems)
+
+
+def test_front_matter_errors_surface_in_the_check(tmp_path):
+    write_page(tmp_path, "en", "court", "c", rights=[14])
+    assert any("unknown right number" in m for m in messages(check_content(tmp_path, ["en"])))
+
+
+def test_the_real_content_has_no_errors():
+    problems = check_content(ROOT / "content", ["en", "cy", "ar"])
+    assert messages(problems) == []
