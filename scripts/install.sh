@@ -18,12 +18,13 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # WeasyPrint needs Pango/HarfBuzz; the Noto fonts shape Arabic, Urdu (Nastaliq) and Bengali in PDFs.
 apt_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core"
 case "$mode" in
-  run) apt_packages="$apt_packages nodejs npm" ;;
-  test) apt_packages="$apt_packages nodejs npm chromium poppler-utils" ;;
-  bench) apt_packages="$apt_packages nodejs npm chromium poppler-utils wrk nginx-light" ;;
-  image) apt_packages="$apt_packages nodejs npm" ;;
+  run|image) ;;
+  test) apt_packages="$apt_packages chromium poppler-utils" ;;
+  bench) apt_packages="$apt_packages chromium poppler-utils wrk nginx-light" ;;
   *) echo "usage: $0 run|test|bench|image" >&2; exit 2 ;;
 esac
+# Node.js may come from Debian or elsewhere (e.g. NodeSource, whose nodejs includes npm).
+command -v npm >/dev/null 2>&1 || apt_packages="$apt_packages nodejs npm"
 
 missing=""
 for pkg in $apt_packages; do

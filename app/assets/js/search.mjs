@@ -10,3 +10,11 @@ htmx.config.allowScriptTags = false
 htmx.config.includeIndicatorStyles = false
 htmx.config.selfRequestsOnly = true
 window.htmx = htmx
+
+// htmx records the current path, search terms included, in sessionStorage as it loads. With
+// history off it never needs it again, and a search term must not outlive the page: remove it.
+function forgetPath () {
+  try { window.sessionStorage.removeItem('htmx-current-path-for-history') } catch (e) { /* blocked */ }
+}
+forgetPath()
+document.addEventListener('htmx:afterSettle', forgetPath)
