@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
@@ -14,6 +14,16 @@ from . import assets, errors, http_cache, i18n, request_log, security, template_
 from .config import ROOT, Config
 from .content import ContentStore
 from .extensions import babel, csrf, db, htmx, limiter, migrate
+
+READ_ONLY_ENDPOINTS = frozenset(
+    {"guidance.home", "guidance.journey", "guidance.contents", "guidance.page", "site.healthz"}
+)
+
+
+def _reading_is_not_rate_limited() -> bool:
+    """Reading guidance is never rate limited (limits are for sign-in, forms and the API), and
+    skipping the limiter keeps the anonymous page path as cheap as a Flask response can be."""
+    return request.method in {"GET", "HEAD"} and request.endpoint in READ_ONLY_ENDPOINTS
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -43,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    limiter.request_filter(_reading_is_not_rate_limited)
     htmx.init_app(app)
 
     app.extensions["content_store"] = ContentStore(
@@ -53,7 +64,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)
     security.init_app(app)
-    http_cache.init_app(app)
+    store = app.extensions["content_store"]
+
+    def content_version() -> str:
+        store.refresh()
+        return store.version
+
+    http_cache.init_app(app, content_version)
     request_log.init_app(app)
     assets.init_app(app)
     errors.init_app(app)

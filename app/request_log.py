@@ -61,5 +61,6 @@ def init_app(app: Flask) -> None:
             "htmx": "HX-Request" in request.headers,
             "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
         }
+        request.environ["hub.log_fields"] = fields
         log.info("request", extra={"fields": fields})
         return response

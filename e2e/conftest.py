@@ -82,9 +82,10 @@ def live_server(tmp_path_factory, neutral_site: str) -> Iterator[str]:
             with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
                 if response.status == 200:
                     break
-        except OSError:
+        except OSError as exc:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the e2e server did not start: " + server.stderr.read().decode())
+                log = server.stderr.read().decode()
+                raise RuntimeError("the e2e server did not start: " + log) from exc
             time.sleep(0.2)
     yield base
     server.terminate()
@@ -94,7 +95,11 @@ def live_server(tmp_path_factory, neutral_site: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium: Playwright's own browser download cannot work on these machines.
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
 
 
 def screenshot(page, name: str) -> Path:

@@ -95,7 +95,7 @@ def test_exit_button_stays_in_view_and_uncovered(page: Page, live_server: str, w
     box = page.locator(".govuk-exit-this-page__button").bounding_box()
     assert box and box["y"] >= 0 and box["y"] + box["height"] <= 640
     on_top = page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y).closest('.govuk-exit-this-page__button') !== null",
+        "([x, y]) => !!document.elementFromPoint(x, y).closest('.govuk-exit-this-page__button')",
         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
     )
     assert on_top, "something covers the Exit this page button"

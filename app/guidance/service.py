@@ -8,11 +8,7 @@ from ..content import ContentStore
 
 
 def content_store() -> ContentStore:
-    return current_app.extensions["content_store"]
-
-
-def content_version() -> str:
-    """The content version after picking up any edited file: part of every cached page's key."""
-    store = content_store()
+    """The content store, after picking up any edited file (the check is throttled: cheap)."""
+    store: ContentStore = current_app.extensions["content_store"]
     store.refresh()
-    return store.version
+    return store

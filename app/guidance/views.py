@@ -11,7 +11,7 @@ from ..i18n import localized_route
 from . import bp
 from .labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES
 from .search import search
-from .service import content_store, content_version
+from .service import content_store
 
 
 class SlugConverter(BaseConverter):
@@ -29,13 +29,13 @@ def _labels() -> dict:
 
 
 @localized_route(bp, "/")
-@cached_page(content_version)
+@cached_page
 def home(lang: str):
     return render_template("guidance/home.html")
 
 
 @localized_route(bp, "/journey")
-@cached_page(content_version)
+@cached_page
 def journey(lang: str):
     return render_template(
         "guidance/journey.html", steps=content_store().journey(lang), summaries=STEP_SUMMARIES
@@ -43,13 +43,13 @@ def journey(lang: str):
 
 
 @localized_route(bp, "/guidance")
-@cached_page(content_version)
+@cached_page
 def contents(lang: str):
     return render_template("guidance/contents.html", sections=content_store().contents(lang))
 
 
 @localized_route(bp, "/guidance/<slug:slug>")
-@cached_page(content_version)
+@cached_page
 def page(lang: str, slug: str):
     view = content_store().view(lang, slug)
     if view is None:
@@ -62,7 +62,6 @@ def page(lang: str, slug: str):
 def page_pdf(lang: str, slug: str):
     from .pdf import page_pdf_response  # WeasyPrint is slow to import: only when a PDF is asked for
 
-    content_version()
     view = content_store().view(lang, slug)
     if view is None:
         abort(404)
@@ -80,7 +79,6 @@ def search_page(lang: str):
     if len(query) > limit:
         error = _("Search terms must be %(limit)s characters or fewer", limit=limit)
     elif query.strip():
-        content_version()
         results = search(content_store(), lang, query)
     if error:
         status = error
