@@ -45,8 +45,8 @@ fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 extras=""
 [ "$mode" = test ] || [ "$mode" = bench ] && extras="[dev]"
 if [ "$mode" = image ]; then
-  say "pip: installing the app into the image's Python"
-  $PYTHON -m pip install --no-cache-dir -q .
+  say "pip: installing the app's dependencies into the image's Python"
+  $PYTHON -m pip install --no-cache-dir -q -e .
 else
   stamp="$VENV/.installed-$(fingerprint pyproject.toml)${extras:+-dev}"
   if [ ! -f "$stamp" ]; then

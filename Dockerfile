@@ -1,0 +1,29 @@
+# The Victim Care Hub image: gunicorn serving the app, as a non-root user.
+# Built with the same install script as `make run`, so the image and a developer's machine are
+# set up by the same steps (WeasyPrint's Pango/HarfBuzz, Noto fonts, npm assets, translations).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HUB_ENV=production
+
+WORKDIR /srv/hub
+COPY pyproject.toml package.json package-lock.json babel.cfg ./
+COPY scripts ./scripts
+COPY app ./app
+COPY translations ./translations
+RUN scripts/install.sh image \
+    && rm -rf node_modules /var/lib/apt/lists/* /root/.npm
+
+COPY content ./content
+COPY migrations ./migrations
+
+RUN useradd --system --uid 10001 --home /srv/hub hub \
+    && mkdir -p /srv/hub/instance && chown hub /srv/hub/instance
+USER hub
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
+# Migrations run before serving; SECRET_KEY and DATABASE_URL come from the environment.
+CMD ["sh", "-c", "flask --app app db upgrade && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' 'app:create_app()'"]
