@@ -84,6 +84,6 @@ for po in translations/*/LC_MESSAGES/messages.po; do
   mo="${po%.po}.mo"
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
     say "babel: compiling $po"
-    "$PYBIN/pybabel" compile -q -f -i "$po" -o "$mo"
+    "$PYBIN/pybabel" -q compile -f -i "$po" -o "$mo"
   fi
 done
