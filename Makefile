@@ -21,7 +21,8 @@ install-test: ## Install what is missing to test the hub (adds Chromium and dev 
 run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving the Victim Care Hub on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 test: install-test ## Lint, check content and translations, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests
 	$(BIN)/ruff check app tests e2e bench migrations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,25 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _local_secret(path: Path) -> str:
+    """Outside production: a random key kept in instance/, shared by every worker process."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker created it first: use theirs
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    for _ in range(50):  # the other worker may still be writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it and start again")
+
+
 class Config:
     """One class; every value can be overridden by the environment or by create_app(overrides)."""
 
@@ -26,10 +46,9 @@ class Config:
         secret = env.get("SECRET_KEY")
         if not secret and production:
             raise RuntimeError("SECRET_KEY must be set when HUB_ENV=production")
-        # Outside production a random key per process is enough: nothing signed must outlive it yet.
-        self.SECRET_KEY = secret or secrets.token_hex(32)
-
         instance = ROOT / "instance"
+        self.SECRET_KEY = secret or _local_secret(instance / "secret_key")
+
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{instance / 'hub.db'}"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
