@@ -79,6 +79,16 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=15)
 
 
+def load(cmd: list[str], url: str, env: dict, args: argparse.Namespace) -> dict:
+    """Start a server, wait until it answers `url`, load it with wrk, stop it."""
+    server = start(cmd, env)
+    try:
+        wait_for(url)
+        return wrk(url, args.seconds, args.connections)
+    finally:
+        stop(server)
+
+
 class _Assets(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -147,14 +157,11 @@ def main() -> int:
         stop(hub)
 
     floor_port = free_port()
-    floor = start([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{floor_port}",
-                   "--chdir", str(ROOT / "bench"), "flask_floor:app"], env)  # fmt: skip
-    try:
-        wait_for(f"http://127.0.0.1:{floor_port}{PAGE_PATH}")
-        results["floor"] = wrk(f"http://127.0.0.1:{floor_port}{PAGE_PATH}", args.seconds,
-                               args.connections)  # fmt: skip
-    finally:
-        stop(floor)
+    results["floor"] = load(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{floor_port}",
+         "--chdir", str(ROOT / "bench"), "flask_floor:app"],
+        f"http://127.0.0.1:{floor_port}{PAGE_PATH}", env, args,
+    )  # fmt: skip
 
     nginx_port = free_port()
     (work / "guidance").mkdir()
@@ -172,13 +179,12 @@ http {{
   server {{ listen 127.0.0.1:{nginx_port}; root {work}; }}
 }}
 """)
-    nginx = start(["nginx", "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
     try:
-        wait_for(f"http://127.0.0.1:{nginx_port}{PAGE_PATH}")
-        results["nginx"] = wrk(f"http://127.0.0.1:{nginx_port}{PAGE_PATH}", args.seconds,
-                               args.connections)  # fmt: skip
+        results["nginx"] = load(
+            ["nginx", "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+            f"http://127.0.0.1:{nginx_port}{PAGE_PATH}", env, args,
+        )  # fmt: skip
     finally:
-        stop(nginx)
         shutil.rmtree(work, ignore_errors=True)
 
     guidance = {
