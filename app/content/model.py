@@ -15,7 +15,14 @@ JOURNEY_SECTIONS: tuple[str, ...] = (
     "sentence",
     "after-sentence",
 )
-SECTIONS: tuple[str, ...] = ("safety", *JOURNEY_SECTIONS, "rights", "support", "about")
+SECTIONS: tuple[str, ...] = (
+    "safety",
+    *JOURNEY_SECTIONS,
+    "rights",
+    "support",
+    "situations",
+    "about",
+)
 RIGHTS = range(1, 13)
 
 

@@ -12,6 +12,7 @@ SECTION_TITLES = {
     "after-sentence": _l("After sentence"),
     "rights": _l("Your rights"),
     "support": _l("Support"),
+    "situations": _l("Help for your situation"),
     "about": _l("About this service"),
 }
 
