@@ -10,7 +10,7 @@ from flask import Flask, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import assets, errors, http_cache, i18n, request_log, security, template_helpers
+from . import assets, converters, errors, http_cache, i18n, request_log, security, template_helpers
 from .config import ROOT, Config
 from .content import ContentStore
 from .extensions import babel, csrf, db, htmx, limiter, migrate
@@ -62,6 +62,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         reload_seconds=app.config["CONTENT_RELOAD_SECONDS"],
     )
 
+    converters.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     store = app.extensions["content_store"]
@@ -76,11 +77,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     template_helpers.init_app(app)
 
+    from .accounts import bp as accounts_bp
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli, demo_command
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(guidance_bp)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)

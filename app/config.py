@@ -67,6 +67,23 @@ class Config:
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", production)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # __Host- cookies must be Secure, on path /, with no Domain: a sibling subdomain cannot
+        # set or read them. Browsers refuse the prefix over plain http, so local dev goes without.
+        self.SESSION_COOKIE_NAME = "__Host-hub" if self.SESSION_COOKIE_SECURE else "hub_session"
+        self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "15"))
+        self.SESSION_ABSOLUTE_HOURS = int(env.get("SESSION_ABSOLUTE_HOURS", "12"))
+        self.SESSION_WARNING_SECONDS = 120
+
+        self.MAIL_SERVER = env.get("MAIL_SERVER")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))
+        self.MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
+        self.MAIL_FROM = env.get("MAIL_FROM", "Victim Care Hub <no-reply@victimcarehub.example>")
+        self.MAIL_SINK_DIR = env.get("MAIL_SINK_DIR", str(instance / "mail"))
+        # Key for secrets at rest (TOTP); defaults to one derived from SECRET_KEY.
+        self.DATA_KEY = env.get("DATA_KEY")
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
 
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True

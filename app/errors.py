@@ -8,6 +8,8 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -21,4 +23,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error on %s", request.endpoint)
+        db.session.rollback()  # leave no half-done transaction for the next request
         return render_template("errors/error.html", error=InternalServerError()), 500

@@ -8,7 +8,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -54,15 +55,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:
     return POSTGRES_URL
 
 
+class Client(FlaskClient):
+    """Tests that hold an app context share it with the requests they make (Flask reuses an
+    active context), and with it `g`. Flask-WTF keeps the request's CSRF token in `g`: drop it,
+    as a new request in production would start without it."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("csrf_token", None)
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "LOG_REQUESTS": False,
-            **overrides,
-        }
-    )
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "LOG_REQUESTS": False,
+        # Limits are tested on their own (test_accounts_abuse.py); elsewhere they would trip as
+        # every test signs in from the same address.
+        "RATELIMIT_ENABLED": False,
+        **overrides,
+    }
+    app = create_app(settings)
+    app.test_client_class = Client
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +92,18 @@ def app(database_url: str) -> Iterator[Flask]:
 @pytest.fixture()
 def client(app: Flask):
     return app.test_client()
+
+
+@pytest.fixture()
+def app_context(app: Flask):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture()
+def mail_sink(app: Flask, tmp_path):
+    """A fresh local mail sink for this test; returns a function listing its messages."""
+    from app.notify.email import read_sink
+
+    app.config["MAIL_SINK_DIR"] = str(tmp_path / "mail")
+    return lambda: read_sink(tmp_path / "mail")

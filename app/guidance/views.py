@@ -4,7 +4,6 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2_fragments.flask import render_block
-from werkzeug.routing import BaseConverter
 
 from ..http_cache import cached_page
 from ..i18n import localized_route
@@ -12,15 +11,6 @@ from . import bp
 from .labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES
 from .search import search
 from .service import content_store
-
-
-class SlugConverter(BaseConverter):
-    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-
-
-@bp.record_once
-def _register_converter(state) -> None:
-    state.app.url_map.converters["slug"] = SlugConverter
 
 
 @bp.app_context_processor

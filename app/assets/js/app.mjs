@@ -1,5 +1,6 @@
 // Loaded on every page. Only the GOV.UK Frontend components the hub's pages use are bundled.
-import { createAll, ErrorSummary, ExitThisPage, ServiceNavigation, SkipLink } from 'govuk-frontend'
+import { Button, createAll, ErrorSummary, ExitThisPage, PasswordInput, ServiceNavigation, SkipLink } from 'govuk-frontend'
+import { initSessionTimeout } from './session-timeout.mjs'
 
 // GOV.UK's component leaves the page in history (it sets location.href), so Back would return
 // to it. The hub replaces the current history entry instead, and goes through /exit, which clears
@@ -23,3 +24,6 @@ createAll(SkipLink)
 createAll(ServiceNavigation)
 createAll(ErrorSummary)
 createAll(HubExitThisPage)
+createAll(Button)
+createAll(PasswordInput)
+initSessionTimeout()

@@ -1,0 +1,142 @@
+"""Accounts: people, their sessions, second factors, linked OpenID identities, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from enum import StrEnum
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Role(StrEnum):
+    VICTIM = "victim"
+    NAVIGATOR = "navigator"
+    EDITOR = "editor"
+    PARTNER_ADMIN = "partner-admin"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset({Role.NAVIGATOR, Role.EDITOR, Role.PARTNER_ADMIN, Role.ADMIN})
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    role: Mapped[str] = mapped_column(String(20), default=Role.VICTIM)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Second factor: the TOTP secret is stored encrypted (see crypto.py).
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    # Abuse protection: failures since the last success, and a lock that grows with them.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # Profile and safe contact.
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    contact_channel: Mapped[str] = mapped_column(String(10), default="email")
+    phone: Mapped[str | None] = mapped_column(String(32))
+    safe_days: Mapped[str] = mapped_column(String(40), default="mon,tue,wed,thu,fri")
+    safe_from: Mapped[str] = mapped_column(String(5), default="09:00")
+    safe_to: Mapped[str] = mapped_column(String(5), default="17:00")
+    may_name_hub: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    deletion_requested_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    identities: Mapped[list[OidcIdentity]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class RecoveryCode(db.Model):
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class OidcIdentity(db.Model):
+    """A sign-in at an OpenID provider (e.g. GOV.UK One Login) linked to an account."""
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user: Mapped[User] = relationship(back_populates="identities")
+
+
+class UserSession(db.Model):
+    """A signed-in session. The cookie holds a random token; only its hash is stored here, so a
+    copy of the database cannot be used to take over sessions."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    mfa_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The provider's ID token, kept to end its session too (RP-initiated logout).
+    id_token: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Append-only: the migration adds triggers that refuse UPDATE and DELETE on this table.
+    User ids are plain columns, not foreign keys, so the record outlives a deleted account."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,103 @@
+"""Signed-in sessions: a random token in the (signed, HttpOnly) cookie, its hash in the database.
+
+Rotated at every sign-in, ended after SESSION_IDLE_MINUTES without a request or
+SESSION_ABSOLUTE_HOURS after sign-in, and all of a person's sessions can be ended at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import current_app, g, session
+from sqlalchemy import select, update
+
+from ..extensions import db
+from .models import User, UserSession, utcnow
+
+TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes even for timezone-aware columns.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def start(user: User, *, mfa: bool, id_token: str | None = None) -> UserSession:
+    """Sign `user` in: end the session the browser had, and issue a new token (no fixation)."""
+    current = g.get("user_session")
+    if current is not None:
+        end(current, "rotated")
+    token = secrets.token_urlsafe(32)
+    record = UserSession(
+        token_hash=_hash(token), user=user, mfa_at=utcnow() if mfa else None, id_token=id_token
+    )
+    db.session.add(record)
+    session.clear()
+    session["sid"] = token
+    g.user, g.user_session = user, record
+    return record
+
+
+def end(record: UserSession, reason: str) -> None:
+    if record.ended_at is None:
+        record.ended_at = utcnow()
+        record.end_reason = reason
+
+
+def end_all(user: User, reason: str) -> int:
+    result = db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+    )
+    return result.rowcount or 0
+
+
+def expiry(record: UserSession, now: dt.datetime | None = None) -> str | None:
+    """Why this session can no longer be used, or None if it can."""
+    now = now or utcnow()
+    config = current_app.config
+    if record.ended_at is not None:
+        return "ended"
+    if now - _aware(record.last_seen_at) > dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]):
+        return "timeout"
+    if now - _aware(record.created_at) > dt.timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]):
+        return "expired"
+    return None
+
+
+def load() -> None:
+    """Before each request: find the signed-in person, if any, and keep their session alive."""
+    g.user = g.user_session = None
+    g.session_ended = None
+    token = session.get("sid")
+    if not token:
+        return
+    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    problem = "ended" if record is None else expiry(record)
+    if problem:
+        if record is not None:
+            end(record, problem)
+            g.ended_id_token = record.id_token
+            db.session.commit()
+        session.clear()
+        g.session_ended = problem
+        return
+    now = utcnow()
+    if now - _aware(record.last_seen_at) > TOUCH_EVERY:
+        record.last_seen_at = now
+        db.session.commit()
+    g.user, g.user_session = record.user, record
+
+
+def touch() -> None:
+    """Keep the current session alive now (the timeout warning's "Stay signed in")."""
+    if g.get("user_session") is not None:
+        g.user_session.last_seen_at = utcnow()
+        db.session.commit()

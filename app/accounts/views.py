@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import time
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db, limiter
+from ..i18n import localized_route
+from . import audit, bp, service, sessions, totp
+from .forms import CodeForm, ConfirmForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from .policy import login_required, public, signed_in_without_mfa
+
+PENDING_MFA_SECONDS = 300
+AUTH_LIMIT = "10 per minute; 60 per hour"
+
+
+def _safe_next(default: str) -> str:
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default
+
+
+def _is_post() -> bool:
+    return request.method == "POST"
+
+
+@bp.before_app_request
+def _load_session() -> None:
+    if request.endpoint != "static":
+        sessions.load()
+
+
+@bp.app_context_processor
+def _account_context() -> dict:
+    user = g.get("user")
+    config = current_app.config
+    return {
+        "current_user": user,
+        "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60 if user else None,
+        "session_warning_seconds": config["SESSION_WARNING_SECONDS"],
+    }
+
+
+# Sign up ------------------------------------------------------------------------------------
+
+
+@localized_route(bp, "/account/sign-up", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@public
+def sign_up(lang: str):
+    form = SignUpForm()
+    if form.validate_on_submit():
+        service.sign_up(form.email.data, form.password.data, lang)
+        session["check_email"] = service.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/sign_up.html", form=form)
+
+
+@localized_route(bp, "/account/check-your-email")
+@public
+def check_email(lang: str):
+    return render_template("accounts/check_email.html", email=session.get("check_email"))
+
+
+@localized_route(bp, "/account/confirm/<token:token>")
+@public
+def confirm_email(lang: str, token: str):
+    result = service.confirm_email(token)
+    return render_template("accounts/confirmed.html", result=result)
+
+
+# Sign in -------------------------------------------------------------------------------------
+
+
+@localized_route(bp, "/account/sign-in", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@public
+def sign_in(lang: str):
+    form = SignInForm()
+    problem = None
+    if form.validate_on_submit():
+        result = service.authenticate(form.email.data, form.password.data)
+        problem = result.problem
+        if result.user is not None:
+            user = result.user
+            if user.has_totp:
+                session.clear()
+                session["pending_mfa"] = {"u": user.public_id, "at": time.time()}
+                target = _safe_next("")
+                return redirect(url_for("accounts.sign_in_code", **({"next": target} if target else {})))
+            service.signed_in(user, method="password")
+            sessions.start(user, mfa=False)
+            db.session.commit()
+            if user.is_staff:
+                return redirect(url_for("accounts.two_step_setup"))
+            return redirect(_safe_next(url_for("accounts.dashboard")))
+    reason = request.args.get("reason") or g.get("session_ended")
+    return render_template("accounts/sign_in.html", form=form, problem=problem, reason=reason)
+
+
+def _pending_user():
+    pending = session.get("pending_mfa") or {}
+    if time.time() - pending.get("at", 0) > PENDING_MFA_SECONDS:
+        return None
+    return service.find_by_public_id(pending.get("u"))
+
+
+@localized_route(bp, "/account/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@public
+def sign_in_code(lang: str):
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("accounts.sign_in", reason="expired"))
+    form = CodeForm()
+    wrong = False
+    if form.validate_on_submit():
+        method = service.check_second_factor(user, form.code.data)
+        if method:
+            service.signed_in(user, method=f"password+{method}")
+            sessions.start(user, mfa=True)
+            db.session.commit()
+            return redirect(_safe_next(url_for("accounts.dashboard")))
+        wrong = True
+    return render_template("accounts/sign_in_code.html", form=form, wrong=wrong)
+
+
+# Password reset ------------------------------------------------------------------------------
+
+
+@localized_route(bp, "/account/forgot-password", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@public
+def forgot_password(lang: str):
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data, lang)
+        session["check_email"] = service.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email", reset=1))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@localized_route(bp, "/account/reset-password/<token:token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@public
+def reset_password(lang: str, token: str):
+    from .tokens import read_reset_token
+
+    result = read_reset_token(token, service.find_by_public_id)
+    if result.user is None:
+        return render_template("accounts/link_problem.html", problem=result.problem), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        service.reset_password(result.user, form.password.data)
+        session.clear()
+        return redirect(url_for("accounts.sign_in", reason="password-changed"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+# Signed in -----------------------------------------------------------------------------------
+
+
+@localized_route(bp, "/account")
+@login_required()
+def dashboard(lang: str):
+    return render_template(
+        "accounts/dashboard.html", codes_left=service.recovery_codes_left(g.user)
+    )
+
+
+@localized_route(bp, "/account/two-step", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@signed_in_without_mfa
+def two_step_setup(lang: str):
+    user = g.user
+    if user.has_totp:
+        return redirect(url_for("accounts.dashboard"))
+    secret = service.pending_totp_secret(user) or service.begin_totp(user)
+    form = CodeForm()
+    wrong = False
+    if form.validate_on_submit():
+        codes = service.confirm_totp(user, form.code.data)
+        if codes:
+            g.user_session.mfa_at = g.user_session.mfa_at or user.totp_enabled_at
+            db.session.commit()
+            return render_template("accounts/recovery_codes.html", codes=codes)
+        wrong = True
+    uri = totp.provisioning_uri(secret, user.email)
+    qr = totp.qr_svg(uri, _("QR code for your authenticator app"))
+    return render_template(
+        "accounts/two_step_setup.html", form=form, qr=qr, secret=secret, wrong=wrong
+    )
+
+
+@localized_route(bp, "/account/sign-out", methods=["POST"])
+@public
+def sign_out(lang: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if g.get("user_session") is not None:
+        audit.record("sign_out", actor=g.user, subject=g.user)
+        sessions.end(g.user_session, "signed_out")
+        db.session.commit()
+    session.clear()
+    return redirect(url_for("accounts.signed_out"))
+
+
+@localized_route(bp, "/account/sign-out-everywhere", methods=["POST"])
+@login_required()
+def sign_out_everywhere(lang: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = sessions.end_all(g.user, "signed_out_everywhere")
+    audit.record("sign_out_everywhere", actor=g.user, subject=g.user, sessions=ended)
+    db.session.commit()
+    session.clear()
+    return redirect(url_for("accounts.signed_out"))
+
+
+@localized_route(bp, "/account/signed-out")
+@public
+def signed_out(lang: str):
+    return render_template("accounts/signed_out.html", reason=request.args.get("reason"))
+
+
+@localized_route(bp, "/account/keep-alive", methods=["POST"])
+@login_required()
+def keep_alive(lang: str):
+    """The timeout warning's "Stay signed in" (CSRF-checked like any POST)."""
+    sessions.touch()
+    return "", 204

@@ -1,0 +1,22 @@
+"""URL converters: every URL parameter has a type, so malformed values answer 404 before a view."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import BaseConverter
+
+
+class SlugConverter(BaseConverter):
+    """A content slug: lower-case words joined by hyphens."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+class TokenConverter(BaseConverter):
+    """A signed token from an e-mail link (URL-safe base64 and dots), of bounded length."""
+
+    regex = r"[A-Za-z0-9_\-\.]{10,600}"
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter)

@@ -1,0 +1,49 @@
+"""Sending e-mail: through SMTP when MAIL_SERVER is set, otherwise into a local mail sink (one
+.eml file per message under MAIL_SINK_DIR) that demo users and tests read."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    # Neutral subjects only: never the crime, the agency or the service's purpose.
+    message["Subject"] = subject
+    message["Message-ID"] = f"<{uuid.uuid4()}@victim-care-hub>"
+    message.set_content(body)
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=10) as s:
+            if config.get("MAIL_USE_TLS"):
+                s.starttls()
+            if config.get("MAIL_USERNAME"):
+                s.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            s.send_message(message)
+        log.info("e-mail sent", extra={"fields": {"channel": "smtp"}})
+        return
+    sink = Path(config["MAIL_SINK_DIR"])
+    sink.mkdir(parents=True, exist_ok=True)
+    path = sink / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
+    path.write_bytes(message.as_bytes())
+    log.info("e-mail written to the local mail sink", extra={"fields": {"channel": "sink"}})
+
+
+def read_sink(sink: Path) -> list[EmailMessage]:
+    """Messages in the local sink, oldest first (for demo users and tests)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(Path(sink).glob("*.eml"))]

@@ -1,0 +1,64 @@
+"""Test data, made through the same code paths as production (keyword-only arguments)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+
+import pyotp
+
+from app.accounts import crypto, passwords
+from app.accounts.models import Role, User, utcnow
+from app.extensions import db
+
+PASSWORD = "correct horse battery staple"
+
+
+def create_user(
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
+    role: Role = Role.VICTIM,
+    confirmed: bool = True,
+    totp_secret: str | None = None,
+) -> User:
+    user = User(
+        email=email or f"person-{secrets.token_hex(4)}@example.org",
+        password_hash=passwords.hash_password(password),
+        role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    if totp_secret:
+        user.totp_secret_encrypted = crypto.encrypt(totp_secret)
+        user.totp_enabled_at = utcnow()
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def current_code(secret: str, offset_steps: int = 0) -> str:
+    totp = pyotp.TOTP(secret)
+    return totp.at(time.time() + offset_steps * totp.interval)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, *, get_url: str | None = None, **kwargs):
+    """GET the form (for its CSRF token), then POST it, as a browser would."""
+    page = client.get(get_url or url)
+    return client.post(url, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))},
+                       **kwargs)  # fmt: skip
+
+
+def sign_in(client, user: User, password: str = PASSWORD, totp_secret: str | None = None):
+    response = post_form(client, "/account/sign-in", {"email": user.email, "password": password})
+    if totp_secret:
+        response = post_form(client, "/account/sign-in/code", {"code": current_code(totp_secret)})
+    return response
