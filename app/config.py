@@ -85,6 +85,18 @@ class Config:
         self.DATA_KEY = env.get("DATA_KEY")
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
 
+        # OpenID Connect sign-in (GOV.UK One Login or any provider). Off unless OIDC_ISSUER is set.
+        # Discovery is at <issuer>/.well-known/openid-configuration.
+        self.OIDC_ISSUER = env.get("OIDC_ISSUER")
+        self.OIDC_CLIENT_ID = env.get("OIDC_CLIENT_ID")
+        # The client's private key for private_key_jwt, as a PEM file path or an inline JWK (JSON).
+        self.OIDC_PRIVATE_KEY = env.get("OIDC_PRIVATE_KEY")
+        self.OIDC_SCOPES = env.get("OIDC_SCOPES", "openid email")
+        # One Login's "medium" level of authentication; ID tokens must carry the same `vot`.
+        self.OIDC_VTR = env.get("OIDC_VTR", '["Cl.Cm"]')
+        self.OIDC_EXPECTED_VOT = env.get("OIDC_EXPECTED_VOT", "Cl.Cm")
+        self.OIDC_PROVIDER_NAME = env.get("OIDC_PROVIDER_NAME", "GOV.UK One Login")
+
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.WTF_CSRF_TIME_LIMIT = None

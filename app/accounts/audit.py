@@ -14,8 +14,9 @@ from .models import AuditEvent, User
 _SECRET_WORDS = ("password", "secret", "token", "code", "otp")
 
 
-def record(action: str, *, actor: User | None = None, subject: User | None = None,
-           **detail: Any) -> AuditEvent:  # fmt: skip
+def record(
+    action: str, *, actor: User | None = None, subject: User | None = None, **detail: Any
+) -> AuditEvent:
     clean = {k: v for k, v in detail.items() if not any(w in k.lower() for w in _SECRET_WORDS)}
     event = AuditEvent(
         action=action,

@@ -72,7 +72,9 @@ class CodeForm(FlaskForm):
             InputRequired(message=_l("Enter the code")),
             Length(max=20, message=_l("The code must be 20 characters or fewer")),
         ],
-        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        description=_l(
+            "The 6-digit code from your authenticator app, or one of your recovery codes."
+        ),
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 

@@ -3,6 +3,7 @@ password. Hashing with Argon2id. Plain Python, no Flask."""
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from functools import cache
 
@@ -71,7 +72,5 @@ def _dummy_hash() -> str:
 
 def burn_time() -> None:
     """Do the work of one password check, for answers that must not be faster (unknown e-mail)."""
-    try:
+    with contextlib.suppress(VerifyMismatchError):
         _hasher.verify(_dummy_hash(), "not the password")
-    except VerifyMismatchError:
-        pass

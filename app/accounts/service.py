@@ -48,16 +48,25 @@ def sign_up(email: str, password: str, lang: str) -> None:
     existing = find_by_email(email)
     if existing is not None:
         passwords.burn_time()
-        send_email(email, _("Your account"), _(
-            "Someone asked to create an account with this e-mail address, but it already has "
-            "one. If it was you, sign in or reset your password here: %(link)s\n\n"
-            "If it was not you, you do not need to do anything.",
-            link=external_url("accounts.forgot_password", lang=lang)))  # fmt: skip
+        send_email(
+            email,
+            _("Your account"),
+            _(
+                "Someone asked to create an account with this e-mail address, but it already has "
+                "one. If it was you, sign in or reset your password here: %(link)s\n\n"
+                "If it was not you, you do not need to do anything.",
+                link=external_url("accounts.forgot_password", lang=lang),
+            ),
+        )
         audit.record("sign_up_existing", subject=existing)
         db.session.commit()
         return
-    user = User(email=email, password_hash=passwords.hash_password(password),
-                password_changed_at=utcnow(), language=lang)  # fmt: skip
+    user = User(
+        email=email,
+        password_hash=passwords.hash_password(password),
+        password_changed_at=utcnow(),
+        language=lang,
+    )
     db.session.add(user)
     db.session.flush()
     audit.record("sign_up", subject=user)
@@ -67,9 +76,15 @@ def sign_up(email: str, password: str, lang: str) -> None:
 
 def send_confirmation(user: User, lang: str) -> None:
     link = external_url("accounts.confirm_email", token=tokens.confirm_token(user), lang=lang)
-    send_email(user.email, _("Confirm your e-mail address"), _(
-        "To finish creating your account, open this link within 3 days:\n\n%(link)s\n\n"
-        "If you did not ask for an account, you do not need to do anything.", link=link))  # fmt: skip
+    send_email(
+        user.email,
+        _("Confirm your e-mail address"),
+        _(
+            "To finish creating your account, open this link within 3 days:\n\n%(link)s\n\n"
+            "If you did not ask for an account, you do not need to do anything.",
+            link=link,
+        ),
+    )
 
 
 def confirm_email(token: str) -> tokens.TokenResult:
@@ -137,10 +152,16 @@ def request_password_reset(email: str, lang: str) -> None:
         passwords.burn_time()
         return
     link = external_url("accounts.reset_password", token=tokens.reset_token(user), lang=lang)
-    send_email(user.email, _("Reset your password"), _(
-        "To choose a new password, open this link within 1 hour:\n\n%(link)s\n\n"
-        "If you did not ask for this, you do not need to do anything: your password has not "
-        "changed.", link=link))  # fmt: skip
+    send_email(
+        user.email,
+        _("Reset your password"),
+        _(
+            "To choose a new password, open this link within 1 hour:\n\n%(link)s\n\n"
+            "If you did not ask for this, you do not need to do anything: your password has not "
+            "changed.",
+            link=link,
+        ),
+    )
     audit.record("password_reset_requested", subject=user)
     db.session.commit()
 
@@ -215,10 +236,14 @@ def check_second_factor(user: User, code: str) -> str | None:
 
 
 def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    ) or 0  # fmt: skip
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
+    )
 
 
 def disable_totp(user: User) -> None:

@@ -7,8 +7,15 @@ from flask_babel import gettext as _
 
 from ..extensions import db, limiter
 from ..i18n import localized_route
-from . import audit, bp, service, sessions, totp
-from .forms import CodeForm, ConfirmForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from . import audit, bp, oidc, service, sessions, totp
+from .forms import (
+    CodeForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
 from .policy import login_required, public, signed_in_without_mfa
 
 PENDING_MFA_SECONDS = 300
@@ -27,9 +34,17 @@ def _is_post() -> bool:
 
 
 @bp.before_app_request
-def _load_session() -> None:
-    if request.endpoint != "static":
-        sessions.load()
+def _load_session():
+    if request.endpoint == "static":
+        return None
+    sessions.load()
+    if g.get("ended_id_token"):
+        # The session timed out here: end the provider's session too before anything else.
+        done = service.external_url("accounts.signed_out", reason="timeout")
+        url = oidc.provider_logout_url(g.ended_id_token, done)
+        if url:
+            return redirect(url)
+    return None
 
 
 @bp.app_context_processor
@@ -89,7 +104,8 @@ def sign_in(lang: str):
                 session.clear()
                 session["pending_mfa"] = {"u": user.public_id, "at": time.time()}
                 target = _safe_next("")
-                return redirect(url_for("accounts.sign_in_code", **({"next": target} if target else {})))
+                params = {"next": target} if target else {}
+                return redirect(url_for("accounts.sign_in_code", **params))
             service.signed_in(user, method="password")
             sessions.start(user, mfa=False)
             db.session.commit()
@@ -200,12 +216,15 @@ def sign_out(lang: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    id_token = None
     if g.get("user_session") is not None:
+        id_token = g.user_session.id_token
         audit.record("sign_out", actor=g.user, subject=g.user)
         sessions.end(g.user_session, "signed_out")
         db.session.commit()
     session.clear()
-    return redirect(url_for("accounts.signed_out"))
+    provider = oidc.provider_logout_url(id_token, service.external_url("accounts.signed_out"))
+    return redirect(provider or url_for("accounts.signed_out"))
 
 
 @localized_route(bp, "/account/sign-out-everywhere", methods=["POST"])

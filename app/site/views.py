@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, jsonify, redirect, session
+from flask import current_app, g, jsonify, redirect, session
 from sqlalchemy import text
 
 from ..extensions import db
@@ -31,8 +31,20 @@ def exit_page():
 
     The button reaches here with location.replace(), so the page the person was on is not in the
     back history; Clear-Site-Data asks the browser to drop our cache, cookies and storage."""
+    neutral = current_app.config["EXIT_REDIRECT_URL"]
+    target = neutral
+    record = g.get("user_session")
+    if record is not None:
+        from ..accounts import audit, oidc, sessions
+
+        audit.record("exit", actor=g.user, subject=g.user)
+        sessions.end(record, "exit")
+        db.session.commit()
+        # A session from an OpenID provider is ended there too, which then sends the browser on
+        # to the neutral site (registered with the provider as a post-logout address).
+        target = oidc.provider_logout_url(record.id_token, neutral) or neutral
     session.clear()
-    response = redirect(current_app.config["EXIT_REDIRECT_URL"], code=303)
+    response = redirect(target, code=303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -47,11 +47,18 @@ def test_sign_up_confirm_and_sign_in(client, mail_sink):
 
 def test_sign_up_with_a_taken_address_looks_the_same_and_tells_the_owner(client, mail_sink):
     owner = create_user()
-    response = post_form(client, "/account/sign-up", {"email": owner.email.upper(), "password": PASSWORD})
+    response = post_form(
+        client, "/account/sign-up", {"email": owner.email.upper(), "password": PASSWORD}
+    )
     assert response.location.endswith("/account/check-your-email")
     [message] = mail_sink()
     assert "already has one" in message.get_content()
-    assert db.session.scalar(select(db.func.count()).select_from(User).where(User.email == owner.email)) == 1
+    assert (
+        db.session.scalar(
+            select(db.func.count()).select_from(User).where(User.email == owner.email)
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,7 +71,9 @@ def test_sign_up_with_a_taken_address_looks_the_same_and_tells_the_owner(client,
     ],
 )
 def test_weak_passwords_are_refused_and_the_email_is_kept(client, password, message):
-    response = post_form(client, "/account/sign-up", {"email": "new.person.two@example.org", "password": password})
+    response = post_form(
+        client, "/account/sign-up", {"email": "new.person.two@example.org", "password": password}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert message in html
@@ -76,8 +85,12 @@ def test_weak_passwords_are_refused_and_the_email_is_kept(client, password, mess
 
 def test_sign_in_messages_do_not_reveal_whether_an_account_exists(client):
     user = create_user()
-    wrong_password = post_form(client, "/account/sign-in", {"email": user.email, "password": "not my password"})
-    no_account = post_form(client, "/account/sign-in", {"email": "nobody@example.org", "password": "whatever it is"})
+    wrong_password = post_form(
+        client, "/account/sign-in", {"email": user.email, "password": "not my password"}
+    )
+    no_account = post_form(
+        client, "/account/sign-in", {"email": "nobody@example.org", "password": "whatever it is"}
+    )
     for response in (wrong_password, no_account):
         assert "The e-mail address or password is not right" in response.get_data(as_text=True)
 
@@ -126,13 +139,17 @@ def test_expired_and_tampered_links_say_so(client, app, mail_sink, monkeypatch):
 def test_lockout_grows_after_repeated_failures(client):
     user = create_user()
     for _ in range(5):
-        post_form(client, "/account/sign-in", {"email": user.email, "password": "wrong wrong wrong"})
+        post_form(
+            client, "/account/sign-in", {"email": user.email, "password": "wrong wrong wrong"}
+        )
     db.session.refresh(user)
     assert user.failed_sign_ins == 5 and user.locked_until is not None
     # Even the right password is refused while locked.
     response = sign_in(client, user)
     assert "Too many tries" in response.get_data(as_text=True)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == user.id)).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_id == user.id)
+    ).all()
     assert actions.count("sign_in_failed") == 5 and "sign_in_locked" in actions
 
 
@@ -209,7 +226,9 @@ def test_totp_setup_and_sign_in_with_code_and_recovery_code(client):
     # ...a recovery code works once.
     other = client.application.test_client()
     sign_in(other, user)
-    assert post_form(other, "/account/sign-in/code", {"code": codes[0]}).location.endswith("/account")
+    assert post_form(other, "/account/sign-in/code", {"code": codes[0]}).location.endswith(
+        "/account"
+    )
     third = client.application.test_client()
     sign_in(third, user)
     reused = post_form(third, "/account/sign-in/code", {"code": codes[0]})
