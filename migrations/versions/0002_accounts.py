@@ -34,7 +34,9 @@ def _user_fk(table: str) -> sa.Column:
     return sa.Column(
         "user_id",
         sa.Integer(),
-        sa.ForeignKey("user_account.id", name=f"fk_{table}_user_id_user_account", ondelete="CASCADE"),
+        sa.ForeignKey(
+            "user_account.id", name=f"fk_{table}_user_id_user_account", ondelete="CASCADE"
+        ),
         nullable=False,
     )
 

@@ -18,7 +18,8 @@ def test_content_check_fails_on_errors(tmp_path, database_url):
     write_page(tmp_path, "en", "court", "bad-heading", body="## A\n\n#### B\n")
     write_page(tmp_path, "en", "court", "bad-right", rights=[13])
     (tmp_path / "en" / "court" / "no-sources.md").write_text(
-        "---\ntitle: T\nsummary: S\nsection: court\norder: 1\nrights: []\nreviewed: 2026-01-01\n---\nx"
+        "---\ntitle: T\nsummary: S\nsection: court\norder: 1\nrights: []\n"
+        "reviewed: 2026-01-01\n---\nx"
     )
     app = make_app(database_url, CONTENT_DIR=tmp_path)
     result = app.test_cli_runner().invoke(args=["content", "check"])
