@@ -38,6 +38,8 @@ def configure_logging(level: str = "INFO") -> None:
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)
+    # WeasyPrint narrates every step of every PDF at INFO.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

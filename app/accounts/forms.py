@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from . import passwords
@@ -97,4 +111,95 @@ class ResetPasswordForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     """A form with only a button (and its CSRF token): sign out, sign out everywhere."""
 
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+DAYS = [
+    ("mon", _l("Monday")),
+    ("tue", _l("Tuesday")),
+    ("wed", _l("Wednesday")),
+    ("thu", _l("Thursday")),
+    ("fri", _l("Friday")),
+    ("sat", _l("Saturday")),
+    ("sun", _l("Sunday")),
+]
+HOURS = [(f"{h:02d}:00", f"{h:02d}:00") for h in range(24)]
+
+
+class ProfileForm(FlaskForm):
+    preferred_name = StringField(
+        _l("What should we call you? (optional)"),
+        widget=GovTextInput(),
+        validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
+    )
+    language = SelectField(_l("Language for messages"), widget=GovSelect())
+    contact_channel = RadioField(
+        _l("How may we contact you about your case?"),
+        widget=GovRadioInput(),
+        choices=[
+            ("email", _l("E-mail")),
+            ("sms", _l("Text message")),
+            ("none", _l("Do not contact me: I will check my account")),
+        ],
+        validators=[InputRequired(message=_l("Choose how we may contact you"))],
+    )
+    phone = StringField(
+        _l("Mobile phone number"),
+        widget=GovTextInput(),
+        description=_l("Only if you chose text messages. For example, 07700 900 982"),
+        validators=[Length(max=32, message=_l("The phone number must be 32 characters or fewer"))],
+    )
+    safe_days = SelectMultipleField(
+        _l("On which days is it safe to contact you?"),
+        widget=GovCheckboxesInput(),
+        choices=DAYS,
+        validators=[InputRequired(message=_l("Choose at least one day"))],
+    )
+    safe_from = SelectField(_l("From"), widget=GovSelect(), choices=HOURS)
+    safe_to = SelectField(_l("Until"), widget=GovSelect(), choices=HOURS)
+    may_name_hub = RadioField(
+        _l("May our messages say they come from Victim Care Hub?"),
+        widget=GovRadioInput(),
+        choices=[
+            ("no", _l("No: messages should not name the service")),
+            ("yes", _l("Yes")),
+        ],
+        validators=[InputRequired(message=_l("Choose whether messages may name the service"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def validate_phone(self, field: StringField) -> None:
+        if self.contact_channel.data != "sms":
+            return
+        digits = "".join(ch for ch in field.data or "" if ch.isdigit() or ch == "+")
+        if not digits:
+            raise ValidationError(_l("Enter a mobile phone number for text messages"))
+        if not (digits.startswith(("07", "+447", "447")) and 11 <= len(digits.lstrip("+")) <= 12):
+            raise ValidationError(
+                _l("Enter a UK mobile phone number, like 07700 900 982 or +44 7700 900 982")
+            )
+
+    def validate_safe_to(self, field: SelectField) -> None:
+        if self.safe_from.data and field.data and field.data <= self.safe_from.data:
+            raise ValidationError(_l("The end of the safe time must be after its start"))
+
+
+class ReauthenticateForm(FlaskForm):
+    """Asked again before showing or deleting everything we hold."""
+
+    secret = PasswordField(
+        _l("Code or password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter your code or password"))],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class DeleteAccountForm(FlaskForm):
+    confirm = RadioField(
+        _l("Are you sure you want to delete your account?"),
+        widget=GovRadioInput(),
+        choices=[("yes", _l("Yes, delete my account")), ("no", _l("No, keep my account"))],
+        validators=[InputRequired(message=_l("Choose yes or no"))],
+    )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

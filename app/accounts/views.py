@@ -252,3 +252,6 @@ def keep_alive(lang: str):
     """The timeout warning's "Stay signed in" (CSRF-checked like any POST)."""
     sessions.touch()
     return "", 204
+
+
+from . import mydata_views  # noqa: E402,F401  (routes register on import)

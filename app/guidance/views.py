@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from jinja2_fragments.flask import render_block
 
 from ..http_cache import cached_page
+from ..accounts.policy import public
 from ..i18n import localized_route
 from . import bp
 from .labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES
@@ -20,12 +21,14 @@ def _labels() -> dict:
 
 @localized_route(bp, "/")
 @cached_page
+@public
 def home(lang: str):
     return render_template("guidance/home.html")
 
 
 @localized_route(bp, "/journey")
 @cached_page
+@public
 def journey(lang: str):
     return render_template(
         "guidance/journey.html", steps=content_store().journey(lang), summaries=STEP_SUMMARIES
@@ -34,12 +37,14 @@ def journey(lang: str):
 
 @localized_route(bp, "/guidance")
 @cached_page
+@public
 def contents(lang: str):
     return render_template("guidance/contents.html", sections=content_store().contents(lang))
 
 
 @localized_route(bp, "/guidance/<slug:slug>")
 @cached_page
+@public
 def page(lang: str, slug: str):
     view = content_store().view(lang, slug)
     if view is None:
@@ -49,6 +54,7 @@ def page(lang: str, slug: str):
 
 
 @localized_route(bp, "/guidance/<slug:slug>.pdf")
+@public
 def page_pdf(lang: str, slug: str):
     from .pdf import page_pdf_response  # WeasyPrint is slow to import: only when a PDF is asked for
 
@@ -59,6 +65,7 @@ def page_pdf(lang: str, slug: str):
 
 
 @localized_route(bp, "/search")
+@public
 def search_page(lang: str):
     query = request.args.get("q", "")
     error = None

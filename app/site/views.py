@@ -5,6 +5,7 @@ import logging
 from flask import current_app, g, jsonify, redirect, session
 from sqlalchemy import text
 
+from ..accounts.policy import public
 from ..extensions import db
 from . import bp
 
@@ -12,6 +13,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
@@ -26,6 +28,7 @@ def healthz():
 
 
 @bp.get("/exit")
+@public
 def exit_page():
     """Where Exit this page leads: forget everything, then go somewhere neutral.
 

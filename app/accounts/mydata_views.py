@@ -1,0 +1,166 @@
+"""Profile and safe contact, my data (export, deletion, who looked), and the admin audit log."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from flask import Response, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db, limiter
+from ..i18n import enabled_languages, localized_route
+from . import audit, bp, mydata, passwords, service
+from .forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
+from .models import AuditEvent, Role
+from .policy import login_required
+
+REAUTH_SECONDS = 300
+
+
+def _recently_reauthenticated() -> bool:
+    return time.time() - session.get("reauth_at", 0) < REAUTH_SECONDS
+
+
+def _ask_again():
+    return redirect(url_for("accounts.confirm_identity", next=request.path))
+
+
+@localized_route(bp, "/account/profile", methods=["GET", "POST"])
+@login_required()
+def profile(lang: str):
+    user = g.user
+    form = ProfileForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "preferred_name": user.preferred_name,
+            "language": user.language,
+            "contact_channel": user.contact_channel,
+            "phone": user.phone,
+            "safe_days": [d for d in user.safe_days.split(",") if d],
+            "safe_from": user.safe_from,
+            "safe_to": user.safe_to,
+            "may_name_hub": "yes" if user.may_name_hub else "no",
+        }
+    )
+    form.language.choices = [(lang.code, lang.native_name) for lang in enabled_languages()]
+    if form.validate_on_submit():
+        user.preferred_name = (form.preferred_name.data or "").strip() or None
+        user.language = form.language.data
+        user.contact_channel = form.contact_channel.data
+        user.phone = (form.phone.data or "").strip() or None
+        user.safe_days = ",".join(form.safe_days.data)
+        user.safe_from, user.safe_to = form.safe_from.data, form.safe_to.data
+        user.may_name_hub = form.may_name_hub.data == "yes"
+        audit.record("profile_changed", actor=user, subject=user)
+        db.session.commit()
+        return redirect(url_for("accounts.profile", saved=1))
+    return render_template("accounts/profile.html", form=form, saved=request.args.get("saved"))
+
+
+@localized_route(bp, "/account/confirm-it-is-you", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 60 per hour", methods=["POST"])
+@login_required()
+def confirm_identity(lang: str):
+    form = ReauthenticateForm()
+    wrong = False
+    if form.validate_on_submit():
+        user = g.user
+        if user.has_totp:
+            ok = service.check_second_factor(user, form.secret.data) is not None
+        else:
+            ok = passwords.verify_password(user.password_hash, form.secret.data)
+        if ok:
+            session["reauth_at"] = time.time()
+            target = request.args.get("next", "")
+            if not target.startswith("/account/") or target.startswith("//"):
+                target = url_for("accounts.my_data")
+            return redirect(target)
+        audit.record("reauth_failed", subject=user)
+        db.session.commit()
+        wrong = True
+    return render_template("accounts/confirm_identity.html", form=form, wrong=wrong)
+
+
+@localized_route(bp, "/account/my-data")
+@login_required()
+def my_data(lang: str):
+    if not _recently_reauthenticated():
+        return _ask_again()
+    return render_template(
+        "accounts/my_data.html",
+        access_log=mydata.staff_access_log(g.user),
+        deletion_due=mydata.deletion_due_at(g.user),
+    )
+
+
+@localized_route(bp, "/account/my-data/download.json")
+@login_required()
+def my_data_json(lang: str):
+    if not _recently_reauthenticated():
+        return _ask_again()
+    data = mydata.export(g.user)
+    audit.record("data_exported", actor=g.user, subject=g.user, format="json")
+    db.session.commit()
+    response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@localized_route(bp, "/account/my-data/download.pdf")
+@login_required()
+def my_data_pdf(lang: str):
+    if not _recently_reauthenticated():
+        return _ask_again()
+    from ..documents.pdf import render_pdf  # WeasyPrint is slow to import: only when needed
+
+    data = mydata.export(g.user)
+    pdf = render_pdf(render_template("accounts/my_data_pdf.html", data=data))
+    audit.record("data_exported", actor=g.user, subject=g.user, format="pdf")
+    db.session.commit()
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
+    return response
+
+
+@localized_route(bp, "/account/delete", methods=["GET", "POST"])
+@login_required()
+def delete_account(lang: str):
+    if not _recently_reauthenticated():
+        return _ask_again()
+    if g.user.is_staff:
+        return render_template("accounts/delete_staff.html")
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if form.confirm.data == "yes":
+            mydata.request_deletion(g.user)
+        return redirect(url_for("accounts.my_data"))
+    return render_template(
+        "accounts/delete_account.html", form=form, cooling_off_days=mydata.COOLING_OFF.days
+    )
+
+
+@localized_route(bp, "/account/delete/cancel", methods=["POST"])
+@login_required()
+def cancel_deletion(lang: str):
+    from .forms import ConfirmForm
+
+    if not ConfirmForm().validate_on_submit():
+        return _("There is a problem"), 400
+    mydata.cancel_deletion(g.user)
+    return redirect(url_for("accounts.my_data"))
+
+
+@localized_route(bp, "/admin/audit")
+@login_required(Role.ADMIN)
+def audit_log(lang: str):
+    action = request.args.get("action", "")[:40]
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(200)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    events = db.session.scalars(query).all()
+    audit.record("audit_log_viewed", actor=g.user, action_filter=action or None)
+    db.session.commit()
+    return render_template("accounts/audit_log.html", events=events, action=action)

@@ -1,0 +1,152 @@
+"""The access-control matrix: every route × every role, generated from the URL map.
+
+A route missing from EXPECTED fails the test, so a new page cannot ship without someone deciding
+who may see it. Another person's object answers 404 (never 403): it does not confirm it exists.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyotp
+import pytest
+
+from app.accounts.models import Role
+from tests.factories import create_user, post_form, sign_in
+
+pytestmark = pytest.mark.usefixtures("app_context")
+
+ROLES = ["anonymous", "victim_a", "victim_b", "navigator", "editor", "partner_admin", "admin"]
+SIGNED_IN = ROLES[1:]
+STAFF = ["navigator", "editor", "partner_admin", "admin"]
+
+# Sample values for URL parameters.
+PARAMS = {"slug": "your-rights", "token": "not-a-real-token-value"}
+
+OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in_only(outcome=OK, *, anonymous=SIGN_IN):
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, outcome)}
+
+
+EXPECTED: dict[str, dict[str, object]] = {
+    "guidance.home": everyone(OK),
+    "guidance.journey": everyone(OK),
+    "guidance.contents": everyone(OK),
+    "guidance.page": everyone(OK),
+    "guidance.page_pdf": everyone(OK),
+    "guidance.search_page": everyone(OK),
+    "site.healthz": everyone(OK),
+    "site.exit_page": everyone(303),
+    "accounts.sign_up": everyone(OK),
+    "accounts.check_email": everyone(OK),
+    "accounts.confirm_email": everyone(OK),  # explains that the link does not work
+    "accounts.sign_in": everyone(OK),
+    "accounts.sign_in_code": everyone(SIGN_IN),  # no password step in progress
+    "accounts.forgot_password": everyone(OK),
+    "accounts.reset_password": everyone(400),  # the sample token is not valid
+    "accounts.signed_out": everyone(OK),
+    "accounts.dashboard": signed_in_only(),
+    "accounts.two_step_setup": {**signed_in_only(), **dict.fromkeys(STAFF, 302)},
+    "accounts.profile": signed_in_only(),
+    "accounts.confirm_identity": signed_in_only(),
+    "accounts.my_data": signed_in_only(CONFIRM),
+    "accounts.my_data_json": signed_in_only(CONFIRM),
+    "accounts.my_data_pdf": signed_in_only(CONFIRM),
+    "accounts.delete_account": signed_in_only(CONFIRM),
+    "accounts.audit_log": {**signed_in_only(NOT_FOUND), "admin": OK},
+    # POST only: a GET is not allowed, whoever asks.
+    "accounts.sign_out": everyone(NOT_ALLOWED),
+    "accounts.sign_out_everywhere": everyone(NOT_ALLOWED),
+    "accounts.keep_alive": everyone(NOT_ALLOWED),
+    "accounts.cancel_deletion": everyone(NOT_ALLOWED),
+}
+
+
+@pytest.fixture(scope="module")
+def clients(app):
+    with app.app_context():
+        made = {"anonymous": app.test_client()}
+        for name in SIGNED_IN:
+            role = Role.VICTIM if name.startswith("victim") else Role(name.replace("_", "-"))
+            secret = pyotp.random_base32() if name in STAFF else None
+            user = create_user(role=role, totp_secret=secret)
+            client = app.test_client()
+            response = sign_in(client, user, totp_secret=secret)
+            assert response.status_code == 302, name
+            client.email = user.email
+            made[name] = client
+        return made
+
+
+def routes(app):
+    """One rule per endpoint: the English (unprefixed) one where there are several."""
+    rules = {
+        rule.endpoint: rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and "lang" not in rule.arguments
+    }
+    return sorted(rules.values(), key=lambda r: r.endpoint)
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = sorted({r.endpoint for r in routes(app)} - set(EXPECTED))
+    assert not missing, f"decide who may use these routes, in EXPECTED: {missing}"
+
+
+def test_every_view_declares_its_access(app):
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "access")
+    ]
+    assert not undeclared, f"views without @public or @login_required: {undeclared}"
+
+
+def outcome(response) -> object:
+    if response.status_code in (301, 302, 303) and response.status_code != EXPECTED_REDIRECT:
+        location = response.location or ""
+        if "/account/sign-in" in location and "/account/sign-in/code" not in location:
+            return SIGN_IN
+        if "/account/confirm-it-is-you" in location:
+            return CONFIRM
+    return response.status_code
+
+
+EXPECTED_REDIRECT = 303  # /exit's own redirect is the expected outcome, not a sign-in
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(app, clients, role):
+    client = clients[role]
+    adapter = app.url_map.bind("localhost")
+    wrong = {}
+    for rule in routes(app):
+        values = {name: PARAMS[name] for name in rule.arguments}
+        values.update(rule.defaults or {})  # lang="en" picks the unprefixed English URL
+        url = adapter.build(rule.endpoint, values)
+        if rule.endpoint == "site.exit_page":
+            continue  # it ends the session: checked last, below
+        got = outcome(client.get(url))
+        if got != EXPECTED[rule.endpoint][role]:
+            wrong[rule.endpoint] = (url, got, EXPECTED[rule.endpoint][role])
+    assert not wrong, wrong
+
+
+def test_exit_answers_everyone_the_same(app):
+    for role in ROLES:
+        assert app.test_client().get("/exit").status_code == EXPECTED["site.exit_page"][role]
+
+
+def test_one_victims_export_never_holds_anothers_data(clients):
+    a, b = clients["victim_a"], clients["victim_b"]
+    for client in (a, b):
+        post_form(client, "/account/confirm-it-is-you", {"secret": "correct horse battery staple"})
+    exported = json.loads(b.get("/account/my-data/download.json").get_data(as_text=True))
+    assert exported["account"]["email"] == b.email
+    assert a.email not in json.dumps(exported)
