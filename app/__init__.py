@@ -78,8 +78,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     template_helpers.init_app(app)
 
     from .accounts import bp as accounts_bp
+    from .accounts.cli import accounts_cli
+    from .demo import demo_command
     from .guidance import bp as guidance_bp
-    from .guidance.cli import content_cli, demo_command
+    from .guidance.cli import content_cli
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
@@ -87,4 +89,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(guidance_bp)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(accounts_cli)
     return app

@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from . import passwords
@@ -115,15 +116,15 @@ class ConfirmForm(FlaskForm):
 
 
 DAYS = [
-    ("mon", _l("Monday")),
-    ("tue", _l("Tuesday")),
-    ("wed", _l("Wednesday")),
-    ("thu", _l("Thursday")),
-    ("fri", _l("Friday")),
-    ("sat", _l("Saturday")),
-    ("sun", _l("Sunday")),
+    SelectChoice("mon", _l("Monday")),
+    SelectChoice("tue", _l("Tuesday")),
+    SelectChoice("wed", _l("Wednesday")),
+    SelectChoice("thu", _l("Thursday")),
+    SelectChoice("fri", _l("Friday")),
+    SelectChoice("sat", _l("Saturday")),
+    SelectChoice("sun", _l("Sunday")),
 ]
-HOURS = [(f"{h:02d}:00", f"{h:02d}:00") for h in range(24)]
+HOURS = [SelectChoice(f"{h:02d}:00", f"{h:02d}:00") for h in range(24)]
 
 
 class ProfileForm(FlaskForm):
@@ -137,9 +138,9 @@ class ProfileForm(FlaskForm):
         _l("How may we contact you about your case?"),
         widget=GovRadioInput(),
         choices=[
-            ("email", _l("E-mail")),
-            ("sms", _l("Text message")),
-            ("none", _l("Do not contact me: I will check my account")),
+            SelectChoice("email", _l("E-mail")),
+            SelectChoice("sms", _l("Text message")),
+            SelectChoice("none", _l("Do not contact me: I will check my account")),
         ],
         validators=[InputRequired(message=_l("Choose how we may contact you"))],
     )
@@ -161,8 +162,8 @@ class ProfileForm(FlaskForm):
         _l("May our messages say they come from Victim Care Hub?"),
         widget=GovRadioInput(),
         choices=[
-            ("no", _l("No: messages should not name the service")),
-            ("yes", _l("Yes")),
+            SelectChoice("no", _l("No: messages should not name the service")),
+            SelectChoice("yes", _l("Yes")),
         ],
         validators=[InputRequired(message=_l("Choose whether messages may name the service"))],
     )
@@ -199,7 +200,10 @@ class DeleteAccountForm(FlaskForm):
     confirm = RadioField(
         _l("Are you sure you want to delete your account?"),
         widget=GovRadioInput(),
-        choices=[("yes", _l("Yes, delete my account")), ("no", _l("No, keep my account"))],
+        choices=[
+            SelectChoice("yes", _l("Yes, delete my account")),
+            SelectChoice("no", _l("No, keep my account")),
+        ],
         validators=[InputRequired(message=_l("Choose yes or no"))],
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

@@ -8,6 +8,7 @@ import time
 from flask import Response, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db, limiter
 from ..i18n import enabled_languages, localized_route
@@ -45,7 +46,7 @@ def profile(lang: str):
             "may_name_hub": "yes" if user.may_name_hub else "no",
         }
     )
-    form.language.choices = [(lang.code, lang.native_name) for lang in enabled_languages()]
+    form.language.choices = [SelectChoice(x.code, x.native_name) for x in enabled_languages()]
     if form.validate_on_submit():
         user.preferred_name = (form.preferred_name.data or "").strip() or None
         user.language = form.language.data

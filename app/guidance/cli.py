@@ -38,10 +38,3 @@ def check_command(strict: bool) -> None:
 def index_command() -> None:
     changed = sync_index(content_store())
     click.echo(f"search index: {changed} documents updated")
-
-
-@click.command("demo", help="Load demonstration data (content index; accounts come later).")
-@with_appcontext
-def demo_command() -> None:
-    changed = sync_index(content_store())
-    click.echo(f"demo: search index ready ({changed} documents updated)")

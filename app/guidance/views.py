@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2_fragments.flask import render_block
 
-from ..http_cache import cached_page
 from ..accounts.policy import public
+from ..http_cache import cached_page
 from ..i18n import localized_route
 from . import bp
 from .labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES

@@ -1,0 +1,47 @@
+"""`flask accounts …`: housekeeping and staff accounts."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from . import audit, mydata, passwords, service
+from .models import Role, User, utcnow
+
+
+@click.group("accounts", help="Manage accounts.")
+def accounts_cli() -> None:
+    pass
+
+
+@accounts_cli.command("purge", help="Delete accounts whose cooling-off period has ended.")
+@with_appcontext
+def purge_command() -> None:
+    deleted = mydata.purge_due()
+    click.echo(f"{deleted} accounts deleted")
+
+
+@accounts_cli.command("create-staff", help="Create a staff account and print a one-time password.")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role if r != Role.VICTIM]))
+@with_appcontext
+def create_staff(email: str, role: str) -> None:
+    if service.find_by_email(email):
+        raise click.ClickException("an account with that e-mail address already exists")
+    password = secrets.token_urlsafe(18)
+    user = User(
+        email=service.normalise_email(email),
+        password_hash=passwords.hash_password(password),
+        password_changed_at=utcnow(),
+        email_confirmed_at=utcnow(),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("staff_created", subject=user, role=role)
+    db.session.commit()
+    click.echo(f"{role} account {user.email} created. One-time password: {password}")
+    click.echo("They must set up two-step verification when they first sign in.")

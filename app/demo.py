@@ -1,0 +1,53 @@
+"""`flask demo`: demonstration data for a local hub. Refuses to run in production."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .accounts import passwords, service
+from .accounts.models import Role, User, utcnow
+from .extensions import db
+from .guidance.search import sync_index
+from .guidance.service import content_store
+
+DEMO_PASSWORD = "demo password for the hub"  # noqa: S105 (demo only; refused in production)
+DEMO_PEOPLE = [
+    ("demo@example.org", Role.VICTIM),
+    ("navigator@example.org", Role.NAVIGATOR),
+    ("editor@example.org", Role.EDITOR),
+    ("admin@example.org", Role.ADMIN),
+]
+
+
+def ensure_person(email: str, role: Role) -> tuple[User, bool]:
+    user = service.find_by_email(email)
+    if user is not None:
+        return user, False
+    user = User(
+        email=email,
+        password_hash=passwords.hash_password(DEMO_PASSWORD),
+        password_changed_at=utcnow(),
+        email_confirmed_at=utcnow(),
+        role=role,
+        preferred_name="Demo" if role == Role.VICTIM else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user, True
+
+
+@click.command("demo", help="Load demonstration data: search index and demo accounts.")
+@with_appcontext
+def demo_command() -> None:
+    if current_app.config["HUB_ENV"] == "production":
+        raise click.ClickException("demo data is never loaded in production")
+    changed = sync_index(content_store())
+    click.echo(f"demo: search index ready ({changed} documents updated)")
+    for email, role in DEMO_PEOPLE:
+        _, created = ensure_person(email, role)
+        click.echo(f"demo: {role.value:<10} {email}  ({'created' if created else 'already there'})")
+    click.echo(f'demo: every demo account\'s password is "{DEMO_PASSWORD}"')
+    click.echo("demo: staff accounts set up two-step verification at first sign-in")
+    click.echo(f"demo: e-mails are written to {current_app.config['MAIL_SINK_DIR']}")
