@@ -12,7 +12,7 @@ from .extensions import db
 from .guidance.search import sync_index
 from .guidance.service import content_store
 
-DEMO_PASSWORD = "demo password for the hub"  # noqa: S105 (demo only; refused in production)
+DEMO_PASSWORD = "demo password for the hub"  # demo only, refused in production  # noqa: S105  # nosec B105
 DEMO_PEOPLE = [
     ("demo@example.org", Role.VICTIM),
     ("navigator@example.org", Role.NAVIGATOR),

@@ -93,7 +93,7 @@ WHERE search_fts MATCH :match AND {_LANG_FILTER}
 ORDER BY d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :title_match) DESC,
          bm25(search_fts, 10.0, 4.0, 1.0)
 LIMIT :limit
-"""  # noqa: S608
+"""  # noqa: S608  # nosec B608
 
 _POSTGRES = f"""
 SELECT d.lang, d.slug, d.title, d.summary,
@@ -105,13 +105,13 @@ CROSS JOIN LATERAL (SELECT to_tsquery(c.cfg, :tsquery) AS query) q
 WHERE d.tsv @@ q.query AND {_LANG_FILTER}
 ORDER BY to_tsvector(c.cfg, d.title) @@ q.query DESC, ts_rank(d.tsv, q.query) DESC
 LIMIT :limit
-"""  # noqa: S608
+"""  # noqa: S608  # nosec B608
 
 
 def _highlight(snippet: str) -> Markup:
     # The text is escaped first; only our own <mark> tags are added after.
     marked = str(escape(snippet)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    return Markup(marked)  # noqa: S704
+    return Markup(marked)  # noqa: S704  # nosec B704
 
 
 def search(store: ContentStore, lang: str, query: str) -> list[Result]:
