@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Page, Problem
+from .readability import MAX_GRADE, grade
 from .store import ContentStore
 
 
@@ -46,7 +47,17 @@ def check_content(root: Path, languages: Iterable[str]) -> list[Problem]:
             for slug in page.related:
                 if slug not in english:
                     problems.append(Problem(where, f"related page '{slug}' does not exist"))
-            if lang != "en":
+            if lang == "en":
+                reading_grade = grade(page.body)
+                if reading_grade > MAX_GRADE:
+                    problems.append(
+                        Problem(
+                            where,
+                            f"reading grade {reading_grade} is above {MAX_GRADE:g}: "
+                            "use shorter sentences and everyday words",
+                        )
+                    )
+            else:
                 source = english.get(page.slug)
                 if source is None:
                     problems.append(

@@ -42,3 +42,16 @@ def test_front_matter_errors_surface_in_the_check(tmp_path):
 def test_the_real_content_has_no_errors():
     problems = check_content(ROOT / "content", ["en", "cy", "ar"])
     assert messages(problems) == []
+
+
+def test_hard_english_fails_the_plain_language_gate(tmp_path):
+    hard = (
+        "Notwithstanding the aforementioned considerations, the prosecutorial authorities "
+        "determined, following comprehensive deliberation of evidential sufficiency and public "
+        "interest considerations, that institution of proceedings was inappropriate.\n"
+    )
+    write_page(tmp_path, "en", "court", "hard", body=hard)
+    write_page(tmp_path, "en", "court", "easy", body="The police will call you. You can ask why.\n")
+    found = messages(check_content(tmp_path, ["en"]))
+    assert any(m.startswith("reading grade") for m in found)
+    assert sum(m.startswith("reading grade") for m in found) == 1
