@@ -33,6 +33,25 @@ def check_command(strict: bool) -> None:
     sys.exit(1 if errors else 0)
 
 
+@content_cli.command("status", help="List stale and missing translations per language.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the pages in each group.")
+@with_appcontext
+def status_command(verbose: bool) -> None:
+    from ..content.status import translation_status
+
+    rows = translation_status(content_store())
+    click.echo(f"{'language':<10}{'current':>9}{'stale':>7}{'missing':>9}{'unreviewed':>12}")
+    for row in rows:
+        click.echo(
+            f"{row.lang:<10}{len(row.current):>9}{len(row.stale):>7}{len(row.missing):>9}"
+            f"{len(row.unreviewed):>12}"
+        )
+        if verbose:
+            for label in ("stale", "missing", "unreviewed"):
+                for slug in getattr(row, label):
+                    click.echo(f"  {row.lang} {label}: {slug}")
+
+
 @content_cli.command("index", help="Bring the search index in line with the content files.")
 @with_appcontext
 def index_command() -> None:

@@ -36,3 +36,12 @@ def test_content_index_is_idempotent(app):
     result = runner.invoke(args=["content", "index"])
     assert result.exit_code == 0
     assert "0 documents updated" in result.output
+
+
+def test_content_status_prints_a_table_per_language(app):
+    result = app.test_cli_runner().invoke(args=["content", "status", "-v"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["language", "current", "stale", "missing", "unreviewed"]
+    assert {line.split()[0] for line in lines[1:3]} == {"cy", "ar"}
+    assert "cy missing: special-measures" in result.output

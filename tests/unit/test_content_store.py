@@ -79,3 +79,17 @@ def test_contents_and_journey_order(tmp_path):
     assert [p.slug for p in dict(contents)["court"]] == ["a", "b"]
     journey = dict(store.journey("en"))
     assert list(journey)[:2] == ["reporting", "investigation"] and journey["investigation"] == []
+
+
+def test_translation_status_lists_current_stale_missing_and_unreviewed(tmp_path):
+    from app.content.status import translation_status
+
+    body = "Lead.\n"
+    write_page(tmp_path, "en", "court", "a", body=body)
+    write_page(tmp_path, "en", "court", "b", body=body)
+    write_page(tmp_path, "en", "court", "c", body=body)
+    write_page(tmp_path, "cy", "court", "a", source_hash=body_hash(body), translation_reviewed=True)
+    write_page(tmp_path, "cy", "court", "b", source_hash="old")
+    [welsh] = translation_status(ContentStore(tmp_path, ["en", "cy"]))
+    assert (welsh.current, welsh.stale, welsh.missing) == (("a",), ("b",), ("c",))
+    assert welsh.unreviewed == ("b",)
