@@ -18,5 +18,11 @@ class TokenConverter(BaseConverter):
     regex = r"[A-Za-z0-9_\-\.]{10,600}"
 
 
+class PublicIdConverter(BaseConverter):
+    """The public id of a record (random, URL-safe): never a database row number."""
+
+    regex = r"[A-Za-z0-9_\-]{8,32}"
+
+
 def init_app(app: Flask) -> None:
-    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter)
+    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter, pid=PublicIdConverter)

@@ -43,12 +43,12 @@ class NewPassword:
             raise ValidationError(PASSWORD_PROBLEMS[problem])
 
 
-def email_field() -> StringField:
+def email_field(label=None, required=None) -> StringField:
     return StringField(
-        _l("E-mail address"),
+        label or _l("E-mail address"),
         widget=GovTextInput(),
         validators=[
-            InputRequired(message=_l("Enter your e-mail address")),
+            InputRequired(message=required or _l("Enter your e-mail address")),
             Length(max=320, message=_l("Your e-mail address must be 320 characters or fewer")),
             Email(
                 message=_l("Enter an e-mail address in the correct format, like name@example.com"),
@@ -207,3 +207,30 @@ class DeleteAccountForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose yes or no"))],
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+RIGHT_LABELS = {
+    "see_updates": _l("See updates about my case"),
+    "make_requests": _l("Make requests for me, like asking for a review"),
+    "send_messages": _l("Send and read messages for me"),
+}
+
+
+class TrustedPersonForm(FlaskForm):
+    name = StringField(
+        _l("Their name"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter their name")),
+            Length(max=100, message=_l("Their name must be 100 characters or fewer")),
+        ],
+    )
+    email = email_field(_l("Their e-mail address"), _l("Enter their e-mail address"))
+    rights = SelectMultipleField(
+        _l("What may they do?"),
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(key, label) for key, label in RIGHT_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose at least one thing they may do"))],
+        description=_l("They can never change your sign-in details or delete your account."),
+    )
+    submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())

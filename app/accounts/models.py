@@ -140,3 +140,39 @@ class AuditEvent(db.Model):
     actor_role: Mapped[str | None] = mapped_column(String(20))
     subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class TrustedPerson(db.Model):
+    """Someone a victim invites to act for them (a friend, parent or advocate), with only the
+    rights the victim chooses. The invitation is accepted from the person's own account."""
+
+    __tablename__ = "trusted_person"
+
+    RIGHTS = ("see_updates", "make_requests", "send_messages")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    victim_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(100))
+    rights: Mapped[str] = mapped_column(String(100))
+    invite_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    victim: Mapped[User] = relationship(foreign_keys=[victim_id])
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "active" if self.accepted_at else "invited"
+
+    @property
+    def right_list(self) -> list[str]:
+        return [r for r in self.rights.split(",") if r]

@@ -181,8 +181,12 @@ def reset_password(lang: str, token: str):
 @localized_route(bp, "/account")
 @login_required()
 def dashboard(lang: str):
+    from .trusted import acting_for
+
     return render_template(
-        "accounts/dashboard.html", codes_left=service.recovery_codes_left(g.user)
+        "accounts/dashboard.html",
+        codes_left=service.recovery_codes_left(g.user),
+        acting_for=acting_for(g.user),
     )
 
 
@@ -254,4 +258,5 @@ def keep_alive(lang: str):
     return "", 204
 
 
-from . import mydata_views  # noqa: E402,F401  (routes register on import)
+# Routes in other modules register on import.
+from . import mydata_views, trusted_views  # noqa: E402,F401

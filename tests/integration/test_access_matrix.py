@@ -21,7 +21,7 @@ SIGNED_IN = ROLES[1:]
 STAFF = ["navigator", "editor", "partner_admin", "admin"]
 
 # Sample values for URL parameters.
-PARAMS = {"slug": "your-rights", "token": "not-a-real-token-value"}
+PARAMS = {"slug": "your-rights", "token": "not-a-real-token-value", "public_id": "nobodys-id-123"}
 
 OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
 
@@ -60,11 +60,14 @@ EXPECTED: dict[str, dict[str, object]] = {
     "accounts.my_data_pdf": signed_in_only(CONFIRM),
     "accounts.delete_account": signed_in_only(CONFIRM),
     "accounts.audit_log": {**signed_in_only(NOT_FOUND), "admin": OK},
+    "accounts.trusted_people": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
+    "accounts.accept_trusted": signed_in_only(400),  # the sample invitation does not exist
     # POST only: a GET is not allowed, whoever asks.
     "accounts.sign_out": everyone(NOT_ALLOWED),
     "accounts.sign_out_everywhere": everyone(NOT_ALLOWED),
     "accounts.keep_alive": everyone(NOT_ALLOWED),
     "accounts.cancel_deletion": everyone(NOT_ALLOWED),
+    "accounts.revoke_trusted": everyone(NOT_ALLOWED),
 }
 
 

@@ -1,0 +1,62 @@
+"""A victim's trusted people: invite, list, revoke; and accepting an invitation."""
+
+from __future__ import annotations
+
+from flask import abort, g, redirect, render_template, request, url_for
+
+from ..extensions import limiter
+from ..i18n import localized_route
+from . import bp, trusted
+from .forms import RIGHT_LABELS, ConfirmForm, TrustedPersonForm
+from .models import Role
+from .policy import login_required
+
+
+@localized_route(bp, "/account/trusted-people", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+@login_required(Role.VICTIM)
+def trusted_people(lang: str):
+    form = TrustedPersonForm()
+    if form.validate_on_submit():
+        trusted.invite(
+            g.user, name=form.name.data, email=form.email.data, rights=form.rights.data, lang=lang
+        )
+        return redirect(url_for("accounts.trusted_people", invited=1))
+    return render_template(
+        "accounts/trusted_people.html",
+        form=form,
+        people=trusted.people_of(g.user),
+        right_labels=RIGHT_LABELS,
+        invited=request.args.get("invited"),
+    )
+
+
+@localized_route(bp, "/account/trusted-people/<pid:public_id>/revoke", methods=["POST"])
+@login_required(Role.VICTIM)
+def revoke_trusted(lang: str, public_id: str):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not trusted.revoke(g.user, public_id):
+        abort(404)  # not theirs, or does not exist: the same answer
+    return redirect(url_for("accounts.trusted_people"))
+
+
+@localized_route(bp, "/account/trusted-people/accept/<token:token>", methods=["GET", "POST"])
+@login_required()
+def accept_trusted(lang: str, token: str):
+    person = trusted.find_invitation(token)
+    form = ConfirmForm()
+    problem = None
+    if person is None:
+        problem = "invalid"
+    elif form.validate_on_submit():
+        if trusted.accept(person, g.user):
+            return redirect(url_for("accounts.dashboard"))
+        problem = "wrong-account"
+    return render_template(
+        "accounts/accept_trusted.html",
+        person=person,
+        form=form,
+        problem=problem,
+        right_labels=RIGHT_LABELS,
+    ), (400 if problem == "invalid" else 200)
