@@ -37,6 +37,7 @@ class ContentStore:
         self._stamps: dict[Path, _FileStamp] = {}
         self._pages: dict[str, dict[str, Page]] = {}
         self._rendered: dict[tuple[str, str], Rendered] = {}
+        self._last_good: dict[Path, Page] = {}
         self.problems: list[Problem] = []
         self.version = ""
         self._checked_at = 0.0
@@ -67,9 +68,16 @@ class ContentStore:
             page, found = parse_page(path.relative_to(self.root), lang, path.read_bytes())
             problems.extend(found)
             if page is None:
+                # An edit that broke a page must not take it off the site: keep serving the
+                # last version that parsed, and say so in the log.
+                page = self._last_good.get(path)
                 for problem in found:
-                    log.warning("content file skipped: %s", problem)
-                continue
+                    log.warning("content file not loaded: %s%s", problem,
+                                " (serving its last good version)" if page else "")  # fmt: skip
+                if page is None:
+                    continue
+            else:
+                self._last_good[path] = page
             if page.slug in pages[lang]:
                 other = pages[lang][page.slug].path
                 problem = Problem(str(page.path), f"slug '{page.slug}' is also used by {other}")

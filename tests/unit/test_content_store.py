@@ -93,3 +93,14 @@ def test_translation_status_lists_current_stale_missing_and_unreviewed(tmp_path)
     [welsh] = translation_status(ContentStore(tmp_path, ["en", "cy"]))
     assert (welsh.current, welsh.stale, welsh.missing) == (("a",), ("b",), ("c",))
     assert welsh.unreviewed == ("b",)
+
+
+def test_a_page_broken_on_disk_keeps_serving_its_last_good_version(tmp_path, caplog):
+    path = write_page(tmp_path, "en", "court", "going-to-court", title="Good title")
+    store = ContentStore(tmp_path, ["en"])
+    path.write_text("---\ntitle: [broken\n---\n")
+    with caplog.at_level(logging.WARNING):
+        store.refresh(force=True)
+    assert store.view("en", "going-to-court").page.title == "Good title"
+    assert any("last good version" in r.getMessage() for r in caplog.records)
+    assert store.problems  # and the checker still names it
