@@ -82,10 +82,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .demo import demo_command
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli
+    from .navigator import bp as navigator_bp
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(navigator_bp)
     app.register_blueprint(guidance_bp)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)

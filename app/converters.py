@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
+from .content.model import SECTIONS
+from .languages import KNOWN
+
 
 class SlugConverter(BaseConverter):
     """A content slug: lower-case words joined by hyphens."""
@@ -24,5 +27,23 @@ class PublicIdConverter(BaseConverter):
     regex = r"[A-Za-z0-9_\-]{8,32}"
 
 
+class SectionConverter(BaseConverter):
+    """A content section (see app/content/model.py)."""
+
+    regex = "(?:" + "|".join(SECTIONS) + ")"
+
+
+class LanguageCodeConverter(BaseConverter):
+    """A language code the hub knows, as a parameter (not the page's own language prefix)."""
+
+    regex = "(?:" + "|".join(KNOWN) + ")"
+
+
 def init_app(app: Flask) -> None:
-    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter, pid=PublicIdConverter)
+    app.url_map.converters.update(
+        slug=SlugConverter,
+        token=TokenConverter,
+        pid=PublicIdConverter,
+        section=SectionConverter,
+        code=LanguageCodeConverter,
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Page, Problem
+from .parse import parse_page
 from .readability import MAX_GRADE, grade
 from .store import ContentStore
 
@@ -32,48 +34,78 @@ def _heading_levels(body: str) -> list[int]:
     return [int(t.tag[1]) for t in _PARSER.parse(body) if t.type == "heading_open"]
 
 
+def page_problems(page: Page, links: Iterable[str], english: dict[str, Page]) -> list[Problem]:
+    """What is wrong with one parsed page, given the English pages it may link to."""
+    where = str(page.path)
+    problems = _heading_problems(page, _heading_levels(page.body))
+    for slug in links:
+        if slug not in english:
+            problems.append(Problem(where, f"broken link to /guidance/{slug}"))
+    for slug in page.related:
+        if slug not in english:
+            problems.append(Problem(where, f"related page '{slug}' does not exist"))
+    if page.lang == "en":
+        reading_grade = grade(page.body)
+        if reading_grade > MAX_GRADE:
+            problems.append(
+                Problem(
+                    where,
+                    f"reading grade {reading_grade} is above {MAX_GRADE:g}: "
+                    "use shorter sentences and everyday words",
+                )
+            )
+        return problems
+    source = english.get(page.slug)
+    if source is None:
+        problems.append(Problem(where, "translation of a page that has no English original"))
+    elif page.section != source.section:
+        problems.append(
+            Problem(where, f"section '{page.section}' differs from English '{source.section}'")
+        )
+    elif page.source_hash != source.body_hash:
+        problems.append(
+            Problem(where, "the English page has changed since this translation", "warning")
+        )
+    return problems
+
+
+# Raw HTML is never rendered (markdown-it escapes it and nh3 strips it), but an editor who types
+# it surely expects something to happen: refuse it at save, naming the line.
+_RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+
+
+def line_problems(text: str, where: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _RAW_HTML.search(line):
+            problems.append(Problem(where, f"line {number}: HTML tags are not allowed"))
+        if _SCRIPT_URL.search(line):
+            problems.append(Problem(where, f"line {number}: links may not run scripts"))
+    return problems
+
+
+def check_text(
+    text: str, *, path: Path, lang: str, english: dict[str, Page]
+) -> tuple[Page | None, list[Problem]]:
+    """Check a page as typed in the editor, before it is saved."""
+    page, problems = parse_page(path, lang, text.encode("utf-8"))
+    if page is not None:
+        from .render import render_markdown
+
+        # Line numbers count from the top of the page text, as the editor shows it.
+        problems += line_problems(page.body.strip("\n"), str(path))
+        problems += page_problems(page, render_markdown(page.body, lang).links, english)
+    return page, problems
+
+
 def check_content(root: Path, languages: Iterable[str]) -> list[Problem]:
     store = ContentStore(root, languages, reload_seconds=0)
     problems = list(store.problems)
     english = store.pages("en")
     for lang in store.languages:
         for page in store.pages(lang).values():
-            where = str(page.path)
-            problems.extend(_heading_problems(page, _heading_levels(page.body)))
-            rendered = store.rendered(page, lang)
-            for slug in rendered.links:
-                if slug not in english:
-                    problems.append(Problem(where, f"broken link to /guidance/{slug}"))
-            for slug in page.related:
-                if slug not in english:
-                    problems.append(Problem(where, f"related page '{slug}' does not exist"))
-            if lang == "en":
-                reading_grade = grade(page.body)
-                if reading_grade > MAX_GRADE:
-                    problems.append(
-                        Problem(
-                            where,
-                            f"reading grade {reading_grade} is above {MAX_GRADE:g}: "
-                            "use shorter sentences and everyday words",
-                        )
-                    )
-            else:
-                source = english.get(page.slug)
-                if source is None:
-                    problems.append(
-                        Problem(where, "translation of a page that has no English original")
-                    )
-                elif page.section != source.section:
-                    problems.append(
-                        Problem(
-                            where,
-                            f"section '{page.section}' differs from English '{source.section}'",
-                        )
-                    )
-                elif page.source_hash != source.body_hash:
-                    problems.append(
-                        Problem(
-                            where, "the English page has changed since this translation", "warning"
-                        )
-                    )
+            problems += page_problems(page, store.rendered(page, lang).links, english)
+            raw = (Path(root) / page.path).read_text(encoding="utf-8")
+            problems += line_problems(raw, str(page.path))
     return problems

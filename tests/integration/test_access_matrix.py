@@ -21,9 +21,17 @@ SIGNED_IN = ROLES[1:]
 STAFF = ["navigator", "editor", "partner_admin", "admin"]
 
 # Sample values for URL parameters.
-PARAMS = {"slug": "your-rights", "token": "not-a-real-token-value", "public_id": "nobodys-id-123"}
+PARAMS = {
+    "slug": "your-rights",
+    "token": "not-a-real-token-value",
+    "public_id": "nobodys-id-123",
+    "content_lang": "en",
+    "section": "rights",
+    "revision_id": 999999,
+}
 
 OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
+EDITORS = {"editor": OK, "admin": OK}
 
 
 def everyone(outcome):
@@ -68,6 +76,11 @@ EXPECTED: dict[str, dict[str, object]] = {
     "accounts.keep_alive": everyone(NOT_ALLOWED),
     "accounts.cancel_deletion": everyone(NOT_ALLOWED),
     "accounts.revoke_trusted": everyone(NOT_ALLOWED),
+    "navigator.content_list": {**signed_in_only(NOT_FOUND), **EDITORS},
+    "navigator.edit_page": {**signed_in_only(NOT_FOUND), **EDITORS},
+    "navigator.page_history": {**signed_in_only(NOT_FOUND), **EDITORS},
+    "navigator.preview": everyone(NOT_ALLOWED),
+    "navigator.restore": everyone(NOT_ALLOWED),
 }
 
 

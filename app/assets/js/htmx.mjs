@@ -1,4 +1,4 @@
-// Loaded on the search page only: htmx upgrades the plain GET form into live results.
+// Loaded only on pages that use htmx (live search, the editor's live preview).
 import htmx from 'htmx.org'
 
 // Keep no copy of any page in sessionStorage for htmx's history, run no eval (strict CSP),

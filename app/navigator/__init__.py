@@ -1,0 +1,7 @@
+"""Staff tools: the content editor (editors), and later the navigator console and compliance."""
+
+from flask import Blueprint
+
+bp = Blueprint("navigator", __name__, template_folder="templates")
+
+from . import views  # noqa: E402,F401  (routes register on import)
