@@ -5,7 +5,7 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
-LANGS := cy ar
+LANGS := cy ar ur pl ro bn so pt tr
 
 .PHONY: help run test install install-test lint check-content translations translations-check bench-guidance clean
 

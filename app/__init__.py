@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import assets, converters, errors, http_cache, i18n, request_log, security, template_helpers
 from .config import ROOT, Config
@@ -72,6 +73,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         return store.version
 
     http_cache.init_app(app, content_version)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     request_log.init_app(app)
     assets.init_app(app)
     errors.init_app(app)

@@ -55,13 +55,18 @@ class Config:
         self.CONTENT_DIR = Path(env.get("CONTENT_DIR", ROOT / "content"))
         # Seconds between checks for edited content files (0: check on every request).
         self.CONTENT_RELOAD_SECONDS = float(env.get("CONTENT_RELOAD_SECONDS", "1"))
-        self.HUB_LANGUAGES = tuple(env.get("HUB_LANGUAGES", "en,cy,ar").split(","))
+        self.HUB_LANGUAGES = tuple(
+            env.get("HUB_LANGUAGES", "en,cy,ar,ur,pl,ro,bn,so,pt,tr").split(",")
+        )
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
         # Where "Exit this page" finally sends someone: a busy, neutral site.
         self.EXIT_REDIRECT_URL = env.get("EXIT_REDIRECT_URL", "https://www.bbc.co.uk/weather")
 
+        # How many proxies (nginx, a load balancer) stand in front of the app: their
+        # X-Forwarded-For/-Proto are then trusted, so rate limits see each visitor's address.
+        self.PROXY_COUNT = int(env.get("PROXY_COUNT", "0"))
         self.FORCE_HTTPS = _flag("FORCE_HTTPS", production)
         self.HSTS = _flag("HSTS", production)
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", production)

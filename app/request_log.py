@@ -38,8 +38,10 @@ def configure_logging(level: str = "INFO") -> None:
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)
-    # WeasyPrint narrates every step of every PDF at INFO.
+    # WeasyPrint narrates every step of every PDF at INFO; Flask-Limiter logs the client's IP
+    # address at INFO when a limit is hit. Neither belongs in our logs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,7 @@ from ..i18n import enabled_languages, localized_route
 from . import audit, bp, mydata, passwords, service
 from .forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
 from .models import AuditEvent, Role
-from .policy import login_required
+from .policy import local_path, login_required
 
 REAUTH_SECONDS = 300
 
@@ -75,8 +75,8 @@ def confirm_identity(lang: str):
             ok = passwords.verify_password(user.password_hash, form.secret.data)
         if ok:
             session["reauth_at"] = time.time()
-            target = request.args.get("next", "")
-            if not target.startswith("/account/") or target.startswith("//"):
+            target = local_path(request.args.get("next")) or ""
+            if not target.startswith("/account/"):
                 target = url_for("accounts.my_data")
             return redirect(target)
         audit.record("reauth_failed", subject=user)

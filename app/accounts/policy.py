@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, request, url_for
 
@@ -59,3 +60,17 @@ def signed_in_without_mfa(view: Callable) -> Callable:
 
     wrapper.access = "signed-in-setup"  # type: ignore[attr-defined]
     return wrapper
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None. Browsers drop tabs and newlines and read
+    a backslash as a slash, so "/\\t/evil.example" would become "//evil.example": anything with a
+    control character, a backslash, or a scheme or host of its own is refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return None
+    return target

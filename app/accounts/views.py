@@ -16,17 +16,14 @@ from .forms import (
     SignInForm,
     SignUpForm,
 )
-from .policy import login_required, public, signed_in_without_mfa
+from .policy import local_path, login_required, public, signed_in_without_mfa
 
 PENDING_MFA_SECONDS = 300
 AUTH_LIMIT = "10 per minute; 60 per hour"
 
 
 def _safe_next(default: str) -> str:
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default
+    return local_path(request.values.get("next")) or default
 
 
 def _is_post() -> bool:
@@ -68,7 +65,6 @@ def sign_up(lang: str):
     form = SignUpForm()
     if form.validate_on_submit():
         service.sign_up(form.email.data, form.password.data, lang)
-        session["check_email"] = service.normalise_email(form.email.data)
         return redirect(url_for("accounts.check_email"))
     return render_template("accounts/sign_up.html", form=form)
 
@@ -76,7 +72,7 @@ def sign_up(lang: str):
 @localized_route(bp, "/account/check-your-email")
 @public
 def check_email(lang: str):
-    return render_template("accounts/check_email.html", email=session.get("check_email"))
+    return render_template("accounts/check_email.html")
 
 
 @localized_route(bp, "/account/confirm/<token:token>")
@@ -153,7 +149,6 @@ def forgot_password(lang: str):
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         service.request_password_reset(form.email.data, lang)
-        session["check_email"] = service.normalise_email(form.email.data)
         return redirect(url_for("accounts.check_email", reset=1))
     return render_template("accounts/forgot_password.html", form=form)
 

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model import Page, Problem
+from .model import Page, Problem, Rendered
 from .parse import parse_page
 from .readability import MAX_GRADE, grade
+from .render import render_markdown
 from .store import ContentStore
 
 
@@ -85,17 +86,23 @@ def line_problems(text: str, where: str) -> list[Problem]:
     return problems
 
 
+def _render_problem(path: str, rendered: Rendered) -> list[Problem]:
+    if rendered.error is None:
+        return []
+    return [Problem(path, f"the text could not be read as Markdown ({rendered.error})")]
+
+
 def check_text(
     text: str, *, path: Path, lang: str, english: dict[str, Page]
 ) -> tuple[Page | None, list[Problem]]:
     """Check a page as typed in the editor, before it is saved."""
     page, problems = parse_page(path, lang, text.encode("utf-8"))
     if page is not None:
-        from .render import render_markdown
-
+        rendered = render_markdown(page.body, lang)
         # Line numbers count from the top of the page text, as the editor shows it.
         problems += line_problems(page.body.strip("\n"), str(path))
-        problems += page_problems(page, render_markdown(page.body, lang).links, english)
+        problems += _render_problem(str(path), rendered)
+        problems += page_problems(page, rendered.links, english)
     return page, problems
 
 
@@ -105,7 +112,9 @@ def check_content(root: Path, languages: Iterable[str]) -> list[Problem]:
     english = store.pages("en")
     for lang in store.languages:
         for page in store.pages(lang).values():
-            problems += page_problems(page, store.rendered(page, lang).links, english)
+            rendered = store.rendered(page, lang)
+            problems += _render_problem(str(page.path), rendered)
+            problems += page_problems(page, rendered.links, english)
             raw = (Path(root) / page.path).read_text(encoding="utf-8")
             problems += line_problems(raw, str(page.path))
     return problems

@@ -78,6 +78,7 @@ class Rendered:
     headings: tuple[Heading, ...]
     text: str  # plain text of the body, for the search index
     links: tuple[str, ...]  # internal slugs linked to
+    error: str | None = None  # why the Markdown could not be parsed, if it could not
 
 
 @dataclass(frozen=True)

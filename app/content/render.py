@@ -7,6 +7,7 @@ editor writes can put a script, an event handler or an inline style on a page.
 from __future__ import annotations
 
 import html as html_lib
+import logging
 import re
 from collections.abc import Sequence
 
@@ -17,6 +18,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
 from .model import Heading, Rendered
+
+log = logging.getLogger(__name__)
 
 CALLOUTS = ("danger", "warning", "information")
 GUIDANCE_PREFIX = "/guidance/"
@@ -138,9 +141,18 @@ def to_text(html: str) -> str:
 
 
 def render_markdown(source: str, lang: str = "en") -> Rendered:
-    """Render a page body for URLs in `lang` (internal links get that language's prefix)."""
+    """Render a page body for URLs in `lang` (internal links get that language's prefix).
+
+    Never raises: if the parser (or a plugin) fails on some input, the text is shown as plain
+    escaped paragraphs and `error` says why, so the checker can name the page."""
     env: dict = {}
-    tokens = _PARSER.parse(source, env)
+    try:
+        tokens = _PARSER.parse(source, env)
+    except Exception as exc:  # a parser plugin bug must not take a page down
+        log.warning("markdown could not be parsed: %r", exc)
+        paragraphs = [p for p in source.split("\n\n") if p.strip()]
+        html = "".join(f'<p class="govuk-body">{html_lib.escape(p)}</p>\n' for p in paragraphs)
+        return Rendered(html=html, headings=(), text=to_text(html), links=(), error=repr(exc))
     links: list[str] = []
     headings: list[Heading] = []
     _decorate(tokens, lang, links, headings)

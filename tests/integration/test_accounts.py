@@ -284,3 +284,15 @@ def test_the_audit_log_holds_no_secrets(client, mail_sink):
     assert "the wrong password here" not in details
     assert link.rsplit("/", 1)[1] not in details  # the reset token
     assert '"password_hash"' not in details
+
+
+@pytest.mark.parametrize(
+    "next_url", ["/%09/evil.example", "//evil.example", "/%0a/evil", "/\\evil"]
+)
+def test_sign_in_never_redirects_off_the_site(client, next_url):
+    user = create_user()
+    response = post_form(
+        client, f"/account/sign-in?next={next_url}", {"email": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("/account")

@@ -9,7 +9,8 @@ from app.config import ROOT
 from app.content import ContentStore
 from tests.pages import check_page
 
-LANGS = ["en", "cy", "ar"]
+LANGS = ["en", "cy", "ar", "ur", "pl", "ro", "bn", "so", "pt", "tr"]
+RTL = {"ar", "ur"}
 SLUGS = sorted(ContentStore(ROOT / "content", ["en"]).pages("en"))
 
 
@@ -29,7 +30,7 @@ def test_page_in_every_language(client, lang, path):
     assert "Set-Cookie" not in response.headers
     root = check_page(response.data)
     assert root.get("lang") == lang
-    assert root.get("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert root.get("dir") == ("rtl" if lang in RTL else "ltr")
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["ETag"]
 

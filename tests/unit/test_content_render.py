@@ -78,3 +78,10 @@ def test_tables_get_classes_and_lose_inline_alignment_styles():
 def test_plain_text_for_search():
     rendered = render_markdown("## Court\n\nYou **may** need to go & give evidence.")
     assert rendered.text == "Court You may need to go & give evidence."
+
+
+def test_a_parser_failure_shows_escaped_text_and_says_why():
+    # Found by hypothesis: mdit-py-plugins' container rule indexes past the end of this input.
+    rendered = render_markdown(">::: danger\n>")
+    assert rendered.error and "IndexError" in rendered.error
+    assert "&gt;::: danger" in rendered.html and "<blockquote" not in rendered.html
