@@ -107,3 +107,16 @@ def test_anonymous_reading_leaves_no_cookie_or_storage(page: Page, live_server: 
     assert page.context.cookies() == []
     stored = page.evaluate("() => sessionStorage.length + localStorage.length")
     assert stored == 0
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_right_to_left_pages_mirror_on_a_phone(phone: Page, live_server: str, lang: str):
+    page = phone
+    page.goto(f"{live_server}/{lang}/guidance/your-rights")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    # The heading's text starts at the right edge, and the Exit button spans the phone's width.
+    heading = page.locator("h1").bounding_box()
+    assert heading["x"] + heading["width"] > PHONE["width"] - 30
+    exit_button = page.locator(".govuk-exit-this-page__button").bounding_box()
+    assert exit_button["width"] > PHONE["width"] * 0.8
+    screenshot(page, f"07-rights-{lang}-360")
