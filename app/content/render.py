@@ -82,15 +82,56 @@ _PARSER = _build_parser()
 
 
 def _localise_href(href: str, lang: str) -> str:
-    if href.startswith(GUIDANCE_PREFIX) and lang != "en":
+    if href.startswith((GUIDANCE_PREFIX, "/glossary")) and lang != "en":
         return f"/{lang}{href}"
     return href
 
 
-def _decorate(tokens: list[Token], lang: str, links: list[str], headings: list[Heading]) -> None:
+def _link_terms(children: list[Token], terms: dict[str, str], done: set[str]) -> list[Token]:
+    """Link the first use in a page of each glossary abbreviation to its explanation."""
+    if not terms:
+        return children
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b")
+    result: list[Token] = []
+    in_link = 0
+    for child in children:
+        if child.type == "link_open":
+            in_link += 1
+        elif child.type == "link_close":
+            in_link -= 1
+        if child.type != "text" or in_link:
+            result.append(child)
+            continue
+        position = 0
+        for match in pattern.finditer(child.content):
+            word = match.group(1)
+            if word in done:
+                continue
+            done.add(word)
+            if match.start() > position:
+                result.append(Token("text", "", 0, content=child.content[position : match.start()]))
+            opening = Token("link_open", "a", 1)
+            opening.attrSet("href", f"/glossary#{terms[word]}")  # localised with other links
+            result += [opening, Token("text", "", 0, content=word), Token("link_close", "a", -1)]
+            position = match.end()
+        if position < len(child.content):
+            result.append(Token("text", "", 0, content=child.content[position:]))
+    return result
+
+
+def _decorate(
+    tokens: list[Token],
+    lang: str,
+    links: list[str],
+    headings: list[Heading],
+    terms: dict[str, str] | None = None,
+) -> None:
     """Give tokens their GOV.UK classes, localise internal links, and isolate phone numbers and
     e-mail addresses with <bdi> so that right-to-left text around them does not reorder them."""
+    linked: set[str] = set()
     for i, token in enumerate(tokens):
+        if token.type == "inline" and i and tokens[i - 1].type != "heading_open" and token.children:
+            token.children = _link_terms(token.children, terms or {}, linked)
         if token.type == "heading_open":
             token.attrSet("class", _HEADING_CLASSES.get(token.tag, "govuk-heading-s"))
             inline = tokens[i + 1]
@@ -140,7 +181,9 @@ def to_text(html: str) -> str:
     return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())
 
 
-def render_markdown(source: str, lang: str = "en") -> Rendered:
+def render_markdown(
+    source: str, lang: str = "en", terms: dict[str, str] | None = None
+) -> Rendered:
     """Render a page body for URLs in `lang` (internal links get that language's prefix).
 
     Never raises: if the parser (or a plugin) fails on some input, the text is shown as plain
@@ -155,6 +198,6 @@ def render_markdown(source: str, lang: str = "en") -> Rendered:
         return Rendered(html=html, headings=(), text=to_text(html), links=(), error=repr(exc))
     links: list[str] = []
     headings: list[Heading] = []
-    _decorate(tokens, lang, links, headings)
+    _decorate(tokens, lang, links, headings, terms)
     html = sanitise(_PARSER.renderer.render(tokens, _PARSER.options, env))
     return Rendered(html=html, headings=tuple(headings), text=to_text(html), links=tuple(links))

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .glossary import GLOSSARY_FILE, Term, load_glossary
 from .model import JOURNEY_SECTIONS, SECTIONS, Page, PageView, Problem, Rendered
 from .parse import parse_page
 from .render import render_markdown
@@ -38,15 +39,21 @@ class ContentStore:
         self._pages: dict[str, dict[str, Page]] = {}
         self._rendered: dict[tuple[str, str], Rendered] = {}
         self._last_good: dict[Path, Page] = {}
+        self.glossary: list[Term] = []
+        self._terms: dict[str, str] = {}
         self.problems: list[Problem] = []
         self.version = ""
-        self._checked_at = 0.0
         self._load()
+        self._checked_at = time.monotonic()
 
     # Loading -------------------------------------------------------------------------------
 
     def _scan(self) -> dict[Path, _FileStamp]:
         stamps: dict[Path, _FileStamp] = {}
+        glossary = self.root / GLOSSARY_FILE
+        if glossary.is_file():
+            st = glossary.stat()
+            stamps[glossary] = _FileStamp(st.st_mtime_ns, st.st_size)
         for lang in self.languages:
             base = self.root / lang
             if not base.is_dir():
@@ -63,7 +70,9 @@ class ContentStore:
         stamps = self._scan()
         pages: dict[str, dict[str, Page]] = {lang: {} for lang in self.languages}
         problems: list[Problem] = []
-        for path in sorted(stamps):
+        glossary, glossary_problems = load_glossary(self.root)
+        problems.extend(glossary_problems)
+        for path in sorted(p for p in stamps if p.suffix == ".md"):
             lang = path.relative_to(self.root).parts[0]
             page, found = parse_page(path.relative_to(self.root), lang, path.read_bytes())
             problems.extend(found)
@@ -86,9 +95,13 @@ class ContentStore:
                 continue
             pages[lang][page.slug] = page
         live_hashes = {p.content_hash for by_slug in pages.values() for p in by_slug.values()}
+        if glossary != self.glossary:
+            self._rendered = {}  # every page may link a changed term
         self._rendered = {k: v for k, v in self._rendered.items() if k[0] in live_hashes}
         self._pages, self._stamps, self.problems = pages, stamps, problems
-        digest = hashlib.sha256()
+        self.glossary = glossary
+        self._terms = {t.term: t.id for t in glossary if t.auto_link}
+        digest = hashlib.sha256(repr(glossary).encode())
         for lang in self.languages:
             for slug in sorted(pages[lang]):
                 digest.update(f"{lang}/{slug}/{pages[lang][slug].content_hash};".encode())
@@ -117,7 +130,7 @@ class ContentStore:
         key = (page.content_hash, url_lang)
         found = self._rendered.get(key)
         if found is None:
-            found = self._rendered[key] = render_markdown(page.body, url_lang)
+            found = self._rendered[key] = render_markdown(page.body, url_lang, self._terms)
         return found
 
     def view(self, lang: str, slug: str) -> PageView | None:

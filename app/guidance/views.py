@@ -42,6 +42,14 @@ def contents(lang: str):
     return render_template("guidance/contents.html", sections=content_store().contents(lang))
 
 
+@localized_route(bp, "/glossary")
+@cached_page
+@public
+def glossary(lang: str):
+    entries = [(term, *term.explanation_in(lang)) for term in content_store().glossary]
+    return render_template("guidance/glossary.html", entries=entries)
+
+
 @localized_route(bp, "/guidance/<slug:slug>")
 @cached_page
 @public

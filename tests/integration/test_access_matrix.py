@@ -46,6 +46,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "guidance.home": everyone(OK),
     "guidance.journey": everyone(OK),
     "guidance.contents": everyone(OK),
+    "guidance.glossary": everyone(OK),
     "guidance.page": everyone(OK),
     "guidance.page_pdf": everyone(OK),
     "guidance.search_page": everyone(OK),

@@ -18,7 +18,7 @@ def url(lang: str, path: str) -> str:
     return path if lang == "en" else f"/{lang}{path}"
 
 
-FIXED_PATHS = ["/", "/journey", "/guidance", "/search", "/search?q=court"]
+FIXED_PATHS = ["/", "/journey", "/guidance", "/glossary", "/search", "/search?q=court"]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -85,3 +85,17 @@ def test_a_parser_failure_shows_escaped_text_and_says_why():
     rendered = render_markdown(">::: danger\n>")
     assert rendered.error and "IndexError" in rendered.error
     assert "&gt;::: danger" in rendered.html and "<blockquote" not in rendered.html
+
+
+def test_first_use_of_a_glossary_abbreviation_links_to_its_explanation():
+    terms = {"CPS": "cps", "NFA": "nfa"}
+    body = "## The CPS\n\nThe CPS decides. Ask the CPS why, or [read](/guidance/x) about NFA.\n"
+    rendered = render_markdown(body, "cy", terms)
+    assert rendered.html.count('href="/cy/glossary#cps"') == 1  # first use only, not in headings
+    assert '<h2 id="the-cps" class="govuk-heading-l">The CPS</h2>' in rendered.html
+    assert 'href="/cy/glossary#nfa"' in rendered.html
+
+
+def test_terms_inside_links_are_left_alone():
+    rendered = render_markdown("See [the CPS page](/guidance/x).", "en", {"CPS": "cps"})
+    assert "glossary" not in rendered.html

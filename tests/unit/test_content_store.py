@@ -104,3 +104,18 @@ def test_a_page_broken_on_disk_keeps_serving_its_last_good_version(tmp_path, cap
     assert store.view("en", "going-to-court").page.title == "Good title"
     assert any("last good version" in r.getMessage() for r in caplog.records)
     assert store.problems  # and the checker still names it
+
+
+def test_glossary_loads_validates_and_falls_back_to_english(tmp_path):
+    from app.content.glossary import load_glossary
+
+    (tmp_path / "glossary.yaml").write_text(
+        "- {id: cps, term: CPS, auto_link: true, explanation: Prosecutors., "
+        "translations: {cy: Erlynwyr.}}\n- {id: cps, term: Again, explanation: Duplicate.}\n"
+        "- {term: Missing id}\n"
+    )
+    terms, problems = load_glossary(tmp_path)
+    assert [t.id for t in terms] == ["cps"]
+    assert len(problems) == 2
+    assert terms[0].explanation_in("cy") == ("Erlynwyr.", False)
+    assert terms[0].explanation_in("ar") == ("Prosecutors.", True)
