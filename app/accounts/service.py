@@ -208,7 +208,11 @@ def confirm_totp(user: User, code: str) -> list[str] | None:
     codes = totp.new_recovery_codes()
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
-    user.recovery_codes = [RecoveryCode(code_hash=totp.hash_recovery_code(c)) for c in codes]
+    # Salted Argon2 hashes, like passwords: the codes are short enough to be worth guessing.
+    user.recovery_codes = [
+        RecoveryCode(code_hash=passwords.hash_password(totp.normalise_recovery_code(c)))
+        for c in codes
+    ]
     audit.record("mfa_enabled", actor=user, subject=user, method="totp")
     db.session.commit()
     return codes
@@ -223,9 +227,10 @@ def check_second_factor(user: User, code: str) -> str | None:
             user.totp_last_step = step
             db.session.commit()
             return "totp"
-    code_hash = totp.hash_recovery_code(code)
-    for recovery in user.recovery_codes:
-        if recovery.used_at is None and recovery.code_hash == code_hash:
+    candidate = totp.normalise_recovery_code(code)
+    recovery_codes = user.recovery_codes if len(candidate) == totp.RECOVERY_CODE_LENGTH else []
+    for recovery in recovery_codes:
+        if recovery.used_at is None and passwords.verify_password(recovery.code_hash, candidate):
             recovery.used_at = utcnow()
             audit.record("recovery_code_used", actor=user, subject=user)
             db.session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
@@ -12,6 +11,7 @@ import segno
 ISSUER = "Victim Care Hub"
 VALID_WINDOW = 1  # accept the previous and next 30-second step: phones' clocks drift
 RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_LENGTH = 12  # characters, not counting the hyphens
 
 
 def new_secret() -> str:
@@ -53,6 +53,6 @@ def new_recovery_codes() -> list[str]:
     ]
 
 
-def hash_recovery_code(code: str) -> str:
-    # High-entropy random codes: a fast hash is enough (no dictionary to attack).
-    return hashlib.sha256(code.strip().lower().replace(" ", "").encode()).hexdigest()
+def normalise_recovery_code(code: str) -> str:
+    """People copy codes with spaces, capitals or without the hyphens: all the same code."""
+    return "".join(ch for ch in code.lower() if ch.isalnum())

@@ -84,7 +84,7 @@ def upgrade():
         "recovery_code",
         sa.Column("id", sa.Integer(), nullable=False),
         _user_fk("recovery_code"),
-        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("code_hash", sa.String(length=255), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
     )
