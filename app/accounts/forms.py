@@ -234,3 +234,18 @@ class TrustedPersonForm(FlaskForm):
         description=_l("They can never change your sign-in details or delete your account."),
     )
     submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter your current password"))],
+    )
+    password = PasswordField(
+        _l("New password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter a new password")), NewPassword()],
+        description=_l("At least 12 characters. A few random words together work well."),
+    )
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())

@@ -166,6 +166,24 @@ def request_password_reset(email: str, lang: str) -> None:
     db.session.commit()
 
 
+def change_password(user: User, current: str, new_password: str, keep_session) -> bool:
+    """Change a password knowing the current one; every other session of the person ends."""
+    from . import sessions
+
+    if not passwords.verify_password(user.password_hash, current):
+        audit.record("password_change_failed", subject=user)
+        db.session.commit()
+        return False
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+    sessions.end_all(user, "password_changed")
+    keep_session.ended_at = None
+    keep_session.end_reason = None
+    audit.record("password_changed", actor=user, subject=user)
+    db.session.commit()
+    return True
+
+
 def reset_password(user: User, new_password: str) -> None:
     from . import sessions
 

@@ -9,6 +9,7 @@ from ..extensions import db, limiter
 from ..i18n import localized_route
 from . import audit, bp, oidc, service, sessions, totp
 from .forms import (
+    ChangePasswordForm,
     CodeForm,
     ConfirmForm,
     ForgotPasswordForm,
@@ -183,6 +184,21 @@ def dashboard(lang: str):
         codes_left=service.recovery_codes_left(g.user),
         acting_for=acting_for(g.user),
     )
+
+
+@localized_route(bp, "/account/change-password", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@login_required()
+def change_password(lang: str):
+    form = ChangePasswordForm()
+    wrong = False
+    if form.validate_on_submit():
+        if service.change_password(
+            g.user, form.current_password.data, form.password.data, g.user_session
+        ):
+            return redirect(url_for("accounts.dashboard", changed=1))
+        wrong = True
+    return render_template("accounts/change_password.html", form=form, wrong=wrong)
 
 
 @localized_route(bp, "/account/two-step", methods=["GET", "POST"])

@@ -63,6 +63,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "accounts.dashboard": signed_in_only(),
     "accounts.two_step_setup": {**signed_in_only(), **dict.fromkeys(STAFF, 302)},
     "accounts.profile": signed_in_only(),
+    "accounts.change_password": signed_in_only(),
     "accounts.confirm_identity": signed_in_only(),
     "accounts.my_data": signed_in_only(CONFIRM),
     "accounts.my_data_json": signed_in_only(CONFIRM),

@@ -296,3 +296,22 @@ def test_sign_in_never_redirects_off_the_site(client, next_url):
     )
     assert response.status_code == 302
     assert response.location.endswith("/account")
+
+
+def test_change_password_needs_the_current_one_and_ends_other_sessions(client, app):
+    user = create_user()
+    other = app.test_client()
+    sign_in(other, user)
+    sign_in(client, user)
+    new = "a completely different passphrase"
+    wrong = post_form(
+        client, "/account/change-password", {"current_password": "no", "password": new}
+    )
+    assert "Your current password is not right" in wrong.get_data(as_text=True)
+    response = post_form(
+        client, "/account/change-password", {"current_password": PASSWORD, "password": new}
+    )
+    assert response.location.endswith("/account?changed=1")
+    assert client.get("/account").status_code == 200  # this session carries on
+    assert other.get("/account").status_code == 302  # the other one has ended
+    assert sign_in(app.test_client(), user, new).location.endswith("/account")
