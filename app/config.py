@@ -101,6 +101,8 @@ class Config:
         self.OIDC_VTR = env.get("OIDC_VTR", '["Cl.Cm"]')
         self.OIDC_EXPECTED_VOT = env.get("OIDC_EXPECTED_VOT", "Cl.Cm")
         self.OIDC_PROVIDER_NAME = env.get("OIDC_PROVIDER_NAME", "GOV.UK One Login")
+        # Origins of the provider's endpoints, if any differ from the issuer's (comma-separated).
+        self.OIDC_EXTRA_ORIGINS = env.get("OIDC_EXTRA_ORIGINS", "")
 
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from urllib.parse import urlsplit
 
 from flask import Flask
 from markupsafe import Markup
@@ -26,6 +27,20 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode() + "'"
 
 
+def provider_origins(config: dict) -> list[str]:
+    """Where a form on our pages may lead besides ourselves: the OpenID provider's origin.
+    Signing in and out are POST forms answered by a redirect to the provider, and browsers apply
+    the CSP `form-action` directive to where a form's redirects lead too."""
+    urls = [config.get("OIDC_ISSUER"), *(config.get("OIDC_EXTRA_ORIGINS") or "").split(",")]
+    origins: list[str] = []
+    for url in filter(None, (u.strip() for u in urls if u)):
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in {"https", "http"} and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)  # a constant  # noqa: S704  # nosec B704
     csp = {
@@ -35,7 +50,7 @@ def init_app(app: Flask) -> None:
         "img-src": "'self'",
         "font-src": "'self'",
         "connect-src": "'self'",
-        "form-action": "'self'",
+        "form-action": ["'self'", *provider_origins(app.config)],
         "object-src": "'none'",
         "base-uri": "'none'",
         "frame-ancestors": "'none'",

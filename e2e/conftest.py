@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -58,13 +59,32 @@ def neutral_site() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, neutral_site: str) -> Iterator[str]:
+def mail_sink(tmp_path_factory) -> Path:
+    """Where the live server's e-mails land (one .eml file each)."""
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def live_content(tmp_path_factory) -> Path:
+    """A copy of the content for the live server, so an editor's changes in a test stay there."""
+    content = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_content: Path):
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'hub.db'}",
         "EXIT_REDIRECT_URL": neutral_site,
         "LOG_REQUESTS": "0",
+        "MAIL_SINK_DIR": str(mail_sink),
+        "BASE_URL": base,
+        "CONTENT_DIR": str(live_content),
+        "CONTENT_RELOAD_SECONDS": "0",
     }
     bin_dir = Path(sys.executable).parent
     flask = [str(bin_dir / "flask"), "--app", "app"]
@@ -75,7 +95,6 @@ def live_server(tmp_path_factory, neutral_site: str) -> Iterator[str]:
          "app:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -107,3 +126,25 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# OpenID Connect: a real provider (npm oidc-provider, e2e/oidc/provider.mjs) and a live server of
+# its own that signs in through it, so the other tests see the sign-in page they expect.
+
+
+@pytest.fixture(scope="session")
+def oidc_live_server(tmp_path_factory, neutral_site: str) -> Iterator[str]:
+    from e2e.oidc import harness
+
+    app_port = _free_port()
+    provider_port = next(p for p in iter(_free_port, None) if p != app_port)
+    base = f"http://127.0.0.1:{app_port}"
+    directory = tmp_path_factory.mktemp("oidc")
+    provider, settings = harness.start_provider(directory, port=provider_port, app_base=base)
+    try:
+        env = {**settings, "BASE_URL": base, "EXIT_REDIRECT_URL": neutral_site}
+        server = harness.start_app(directory / "hub.db", port=app_port, env=env)
+        yield base
+        harness.stop(server)
+    finally:
+        harness.stop(provider)

@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401  (routes register on import)
+# Routes register on import (OpenID Connect routes live on the same blueprint).
+from . import oidc_views, views  # noqa: E402, F401

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -72,15 +72,23 @@ def expiry(record: UserSession, now: dt.datetime | None = None) -> str | None:
     return None
 
 
+def _page_load() -> bool:
+    return request.method == "GET" and "HX-Request" not in request.headers
+
+
 def load() -> None:
     """Before each request: find the signed-in person, if any, and keep their session alive."""
     g.user = g.user_session = None
-    g.session_ended = None
+    g.session_ended = g.ended_id_token = None
     token = session.get("sid")
     if not token:
         return
     record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
     problem = "ended" if record is None else expiry(record)
+    if problem and record is not None and not _page_load():
+        # Not signed in for this request, but the ending itself (and the provider's logout,
+        # which needs a redirect the browser will follow) waits for the next page load.
+        return
     if problem:
         if record is not None:
             end(record, problem)

@@ -37,7 +37,8 @@ def _load_session():
         return None
     sessions.load()
     if g.get("ended_id_token"):
-        # The session timed out here: end the provider's session too before anything else.
+        # The session timed out: end the provider's session too, before anything else. (Only
+        # ever on a page load: sessions.load leaves background requests to the next one.)
         done = service.external_url("accounts.signed_out", reason="timeout")
         url = oidc.provider_logout_url(g.ended_id_token, done)
         if url:

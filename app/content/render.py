@@ -181,9 +181,7 @@ def to_text(html: str) -> str:
     return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())
 
 
-def render_markdown(
-    source: str, lang: str = "en", terms: dict[str, str] | None = None
-) -> Rendered:
+def render_markdown(source: str, lang: str = "en", terms: dict[str, str] | None = None) -> Rendered:
     """Render a page body for URLs in `lang` (internal links get that language's prefix).
 
     Never raises: if the parser (or a plugin) fails on some input, the text is shown as plain

@@ -315,3 +315,19 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(client, a
     assert client.get("/account").status_code == 200  # this session carries on
     assert other.get("/account").status_code == 302  # the other one has ended
     assert sign_in(app.test_client(), user, new).location.endswith("/account")
+
+
+def test_a_background_request_after_timeout_leaves_the_ending_to_the_next_page_load(client):
+    user = create_user()
+    sign_in(client, user)
+    page = client.get("/account").get_data(as_text=True)  # the page open when time runs out
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    record.last_seen_at = record.last_seen_at - dt.timedelta(minutes=16)
+    db.session.commit()
+    keep_alive = client.post("/account/keep-alive", data={"csrf_token": csrf_token(page)})
+    assert keep_alive.status_code == 302 and "/account/sign-in" in keep_alive.location
+    db.session.refresh(record)
+    assert record.ended_at is None  # not yet: the page load that follows ends it
+    client.get("/account/signed-out?reason=timeout")
+    db.session.refresh(record)
+    assert record.end_reason == "timeout"

@@ -126,3 +126,16 @@ def test_arabic_pdf_uses_arabic_fonts(client):
 
 def test_unknown_pdf_is_404(client):
     assert client.get("/guidance/nothing.pdf").status_code == 404
+
+
+def test_forms_may_lead_to_the_openid_provider_only_when_it_is_configured(database_url):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, OIDC_ISSUER="https://oidc.example.gov.uk/", OIDC_CLIENT_ID="x")
+    csp = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://oidc.example.gov.uk" in csp
+    assert (
+        "form-action 'self';"
+        in make_app(database_url).test_client().get("/healthz").headers["Content-Security-Policy"]
+        + ";"
+    )
