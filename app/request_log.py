@@ -6,6 +6,7 @@ only the route pattern, status, timing and language.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -19,7 +20,9 @@ log = logging.getLogger("hub.request")
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

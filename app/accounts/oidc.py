@@ -50,6 +50,7 @@ from ..extensions import db
 from ..languages import DEFAULT
 from . import audit, service, sessions
 from .models import OidcIdentity, User, utcnow
+from .policy import local_path
 
 log = logging.getLogger(__name__)
 
@@ -264,13 +265,6 @@ def _metadata(client: Any) -> dict:
 # The flow ---------------------------------------------------------------------------------
 
 
-def safe_next(target: str | None) -> str | None:
-    """A path on this site to return to after signing in, or None (never another site)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
-
-
 def callback_url() -> str:
     # One fixed address (the English one) to register with the provider; the flow remembers
     # the page language.
@@ -300,7 +294,7 @@ def begin(*, lang: str, next_url: str | None, linking: bool) -> str:
         "nonce": nonce,
         "verifier": verifier,
         "lang": lang,
-        "next": safe_next(next_url),
+        "next": local_path(next_url),
         "at": int(time.time()),
     }
     return started["url"]

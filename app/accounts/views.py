@@ -240,7 +240,10 @@ def sign_out(lang: str):
         db.session.commit()
     session.clear()
     provider = oidc.provider_logout_url(id_token, service.external_url("accounts.signed_out"))
-    return redirect(provider or url_for("accounts.signed_out"))
+    response = redirect(provider or url_for("accounts.signed_out"))
+    # Nothing of the signed-in pages may stay in this browser's cache or storage.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @localized_route(bp, "/account/sign-out-everywhere", methods=["POST"])

@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from jinja2_fragments.flask import render_block
 
 from ..accounts.policy import public
+from ..extensions import limiter
 from ..http_cache import cached_page
 from ..i18n import localized_route
 from . import bp
@@ -62,6 +63,7 @@ def page(lang: str, slug: str):
 
 
 @localized_route(bp, "/guidance/<slug:slug>.pdf")
+@limiter.limit("30 per minute")
 @public
 def page_pdf(lang: str, slug: str):
     from .pdf import page_pdf_response  # WeasyPrint is slow to import: only when a PDF is asked for
@@ -73,6 +75,7 @@ def page_pdf(lang: str, slug: str):
 
 
 @localized_route(bp, "/search")
+@limiter.limit("60 per minute")
 @public
 def search_page(lang: str):
     query = request.args.get("q", "")

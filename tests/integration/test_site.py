@@ -139,3 +139,48 @@ def test_forms_may_lead_to_the_openid_provider_only_when_it_is_configured(databa
         in make_app(database_url).test_client().get("/healthz").headers["Content-Security-Policy"]
         + ";"
     )
+
+
+def test_production_settings_need_a_secret_and_set_host_only_secure_cookies(
+    monkeypatch, database_url
+):
+    from app import create_app
+
+    monkeypatch.setenv("HUB_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    app = create_app({"TESTING": True, "LOG_REQUESTS": False})
+    response = app.test_client().get("/account/sign-in", base_url="https://localhost")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-hub=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert flag in cookie
+    assert "Domain" not in cookie
+    hsts = response.headers["Strict-Transport-Security"]
+    assert "max-age=63072000" in hsts and "includeSubDomains" in hsts
+    # Plain http is redirected to https in production.
+    assert app.test_client().get("/").status_code in (301, 302)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "never loaded in production" in result.output
+
+
+def test_request_log_lines_have_no_ip_query_or_path_values(app, database_url, caplog):
+    import json
+
+    from app import request_log
+    from tests.conftest import make_app
+
+    app = make_app(database_url, LOG_REQUESTS=True)
+    with caplog.at_level("INFO", logger="hub.request"):
+        app.test_client().get(
+            "/search?q=secret+words", environ_base={"REMOTE_ADDR": "198.51.100.7"}
+        )
+    record = [r for r in caplog.records if r.name == "hub.request"][-1]
+    line = request_log.JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["route"] == "/search" and entry["status"] == 200
+    assert entry["time"].endswith("+00:00")
+    assert "secret" not in line and "198.51.100.7" not in line
