@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pyotp
 import pytest
@@ -209,7 +210,9 @@ def test_totp_setup_and_sign_in_with_code_and_recovery_code(client):
     secret = re.search(r'<code class="app-secret"><bdi>([A-Z2-7]+)</bdi></code>', page).group(1)
     wrong = post_form(client, "/account/two-step", {"code": "000000"})
     assert "The code is not right" in wrong.get_data(as_text=True)
-    done = post_form(client, "/account/two-step", {"code": current_code(secret)})
+    set_up_at = time.time()
+    set_up_code = pyotp.TOTP(secret).at(set_up_at)
+    done = post_form(client, "/account/two-step", {"code": set_up_code})
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.get_data(as_text=True))
     assert len(codes) == 10
 
@@ -218,9 +221,10 @@ def test_totp_setup_and_sign_in_with_code_and_recovery_code(client):
     assert response.location.endswith("/account/sign-in/code")
     assert fresh.get("/account").status_code == 302  # not signed in before the code
     # The code used at set-up cannot be replayed; the phone's clock may run a step ahead...
-    replayed = post_form(fresh, "/account/sign-in/code", {"code": current_code(secret)})
+    replayed = post_form(fresh, "/account/sign-in/code", {"code": set_up_code})
     assert "The code is not right" in replayed.get_data(as_text=True)
-    response = post_form(fresh, "/account/sign-in/code", {"code": current_code(secret, +1)})
+    next_step = pyotp.TOTP(secret).at(set_up_at + 30)
+    response = post_form(fresh, "/account/sign-in/code", {"code": next_step})
     assert response.location.endswith("/account")
 
     # ...a recovery code works once.
