@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from .glossary import Term
 from .model import Page, Problem, Rendered
 from .parse import parse_page
 from .readability import MAX_GRADE, grade
@@ -106,6 +107,25 @@ def check_text(
     return page, problems
 
 
+def jargon_problems(page: Page, rendered: Rendered, glossary: Iterable[Term]) -> list[Problem]:
+    """Glossary words a page uses without linking to their explanation. Abbreviations are linked
+    automatically; everyday-looking terms (bail, caution) are linked by the author where they
+    are meant as legal terms, so this is a warning, not an error."""
+    problems = []
+    for term in glossary:
+        if term.auto_link or f"/glossary#{term.id}" in rendered.html:
+            continue
+        if re.search(rf"\b{re.escape(term.term)}\b", page.body, re.IGNORECASE):
+            problems.append(
+                Problem(
+                    str(page.path),
+                    f"uses '{term.term}' without a link to the glossary (/glossary#{term.id})",
+                    "warning",
+                )
+            )
+    return problems
+
+
 def check_content(root: Path, languages: Iterable[str]) -> list[Problem]:
     store = ContentStore(root, languages, reload_seconds=0)
     problems = list(store.problems)
@@ -115,6 +135,8 @@ def check_content(root: Path, languages: Iterable[str]) -> list[Problem]:
             rendered = store.rendered(page, lang)
             problems += _render_problem(str(page.path), rendered)
             problems += page_problems(page, rendered.links, english)
+            if lang == "en":
+                problems += jargon_problems(page, rendered, store.glossary)
             raw = (Path(root) / page.path).read_text(encoding="utf-8")
             problems += line_problems(raw, str(page.path))
     return problems

@@ -56,3 +56,18 @@ def test_hard_english_fails_the_plain_language_gate(tmp_path):
     found = messages(check_content(tmp_path, ["en"]))
     assert any(m.startswith("reading grade") for m in found)
     assert sum(m.startswith("reading grade") for m in found) == 1
+
+
+def test_glossary_words_used_without_a_link_are_listed_as_warnings(tmp_path):
+    (tmp_path / "glossary.yaml").write_text(
+        "- {id: bail, term: bail, explanation: Let out while the case goes on.}\n"
+        "- {id: cps, term: CPS, auto_link: true, explanation: Prosecutors.}\n"
+    )
+    write_page(tmp_path, "en", "court", "a", body="He was given bail. The CPS decides.\n")
+    write_page(tmp_path, "en", "court", "b", body="He was given [bail](/glossary#bail).\n")
+    problems = check_content(tmp_path, ["en"])
+    warnings = [(p.path, p.message) for p in problems if p.severity == "warning"]
+    assert warnings == [
+        ("en/court/a.md", "uses 'bail' without a link to the glossary (/glossary#bail)")
+    ]
+    assert messages(problems) == []
