@@ -58,14 +58,22 @@ def email_field(label=None, required=None) -> StringField:
     )
 
 
-class SignUpForm(FlaskForm):
-    email = email_field()
-    password = PasswordField(
-        _l("Create a password"),
+def new_password_field(label=None, required=None) -> PasswordField:
+    """A password being chosen: the same rules and hint wherever one is set."""
+    return PasswordField(
+        label or _l("New password"),
         widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter a password")), NewPassword()],
+        validators=[
+            InputRequired(message=required or _l("Enter a new password")),
+            NewPassword(),
+        ],
         description=_l("At least 12 characters. A few random words together work well."),
     )
+
+
+class SignUpForm(FlaskForm):
+    email = email_field()
+    password = new_password_field(_l("Create a password"), _l("Enter a password"))
     submit = SubmitField(_l("Create account"), widget=GovSubmitInput())
 
 
@@ -100,12 +108,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter a new password")), NewPassword()],
-        description=_l("At least 12 characters. A few random words together work well."),
-    )
+    password = new_password_field()
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
@@ -242,10 +245,5 @@ class ChangePasswordForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[InputRequired(message=_l("Enter your current password"))],
     )
-    password = PasswordField(
-        _l("New password"),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter a new password")), NewPassword()],
-        description=_l("At least 12 characters. A few random words together work well."),
-    )
+    password = new_password_field()
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
