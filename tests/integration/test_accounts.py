@@ -335,3 +335,49 @@ def test_a_background_request_after_timeout_leaves_the_ending_to_the_next_page_l
     client.get("/account/signed-out?reason=timeout")
     db.session.refresh(record)
     assert record.end_reason == "timeout"
+
+
+def test_long_passphrases_are_welcome(client):
+    passphrase = "correct horse battery staple " * 4  # 116 characters
+    response = post_form(
+        client, "/account/sign-up", {"email": "long.phrase@example.org", "password": passphrase}
+    )
+    assert response.location.endswith("/account/check-your-email")
+
+
+def test_extra_posted_fields_are_ignored(client):
+    user = create_user()
+    sign_in(client, user)
+    post_form(
+        client,
+        "/account/profile",
+        {
+            "preferred_name": "Sam", "language": "en", "contact_channel": "email",
+            "safe_days": ["mon"], "safe_from": "09:00", "safe_to": "17:00",
+            "may_name_hub": "no", "role": "admin", "email": "taken@example.org",
+        },
+    )  # fmt: skip
+    db.session.refresh(user)
+    assert user.role == Role.VICTIM and user.email != "taken@example.org"
+
+
+def test_create_staff_prints_a_one_time_password_and_audits(app):
+    result = app.test_cli_runner().invoke(
+        args=["accounts", "create-staff", "new.staff@example.org", "--role", "navigator"]
+    )
+    assert result.exit_code == 0 and "One-time password:" in result.output
+    staff = db.session.scalar(select(User).where(User.email == "new.staff@example.org"))
+    assert staff.role == "navigator" and staff.email_confirmed_at is not None
+    again = app.test_cli_runner().invoke(
+        args=["accounts", "create-staff", "new.staff@example.org", "--role", "navigator"]
+    )
+    assert again.exit_code != 0
+
+
+def test_password_reset_keeps_two_step_verification(client, app, mail_sink):
+    secret = pyotp.random_base32()
+    user = create_user(totp_secret=secret)
+    post_form(client, "/account/forgot-password", {"email": user.email})
+    post_form(client, link_in(mail_sink()[-1]), {"password": "a new and long passphrase"})
+    response = sign_in(client, user, "a new and long passphrase")
+    assert response.location.endswith("/account/sign-in/code")  # still asks for the code

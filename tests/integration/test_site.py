@@ -184,3 +184,23 @@ def test_request_log_lines_have_no_ip_query_or_path_values(app, database_url, ca
     assert entry["route"] == "/search" and entry["status"] == 200
     assert entry["time"].endswith("+00:00")
     assert "secret" not in line and "198.51.100.7" not in line
+
+
+def test_trace_is_not_allowed(client):
+    assert client.open("/", method="TRACE").status_code == 405
+
+
+def test_an_unexpected_error_shows_a_plain_page_and_no_details(database_url, app):
+    from tests.conftest import make_app
+
+    broken = make_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @broken.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = broken.test_client().get("/boom-for-test")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in html
+    assert "secret internals" not in html and "Traceback" not in html
