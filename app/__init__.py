@@ -87,11 +87,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli
     from .navigator import bp as navigator_bp
+    from .partners import bp as partners_bp
+    from .partners import oauth
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(navigator_bp)
+    app.register_blueprint(partners_bp)
+    oauth.init_app(app)
     app.register_blueprint(guidance_bp)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)

@@ -109,4 +109,6 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
 
         self.SEARCH_MAX_QUERY_LENGTH = 100
+        # No request body the hub accepts is anywhere near this (a batch of 500 events is ~150 KB).
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.LOG_REQUESTS = _flag("LOG_REQUESTS", True)

@@ -27,6 +27,12 @@ class PublicIdConverter(BaseConverter):
     regex = r"[A-Za-z0-9_\-]{8,32}"
 
 
+class ReferenceConverter(BaseConverter):
+    """An agency's own reference for a case: 1 to 64 letters, digits, dots, hyphens, underscores."""
+
+    regex = r"[A-Za-z0-9._\-]{1,64}"
+
+
 class SectionConverter(BaseConverter):
     """A content section (see app/content/model.py)."""
 
@@ -46,4 +52,5 @@ def init_app(app: Flask) -> None:
         pid=PublicIdConverter,
         section=SectionConverter,
         code=LanguageCodeConverter,
+        ref=ReferenceConverter,
     )

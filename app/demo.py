@@ -13,6 +13,7 @@ from .guidance.search import sync_index
 from .guidance.service import content_store
 
 DEMO_PASSWORD = "demo password for the hub"  # demo only, refused in production  # noqa: S105  # nosec B105
+DEMO_AGENCY = "Metropolitan Police Service (demo)"
 DEMO_PEOPLE = [
     ("demo@example.org", Role.VICTIM),
     ("navigator@example.org", Role.NAVIGATOR),
@@ -38,6 +39,39 @@ def ensure_person(email: str, role: Role) -> tuple[User, bool]:
     return user, True
 
 
+def ensure_partner_client() -> tuple[str, str]:
+    """A demo police force and its API client. The secret is stored hashed, so a new one is
+    issued (and printed) on every run."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from .cases.models import Agency
+    from .partners.models import SCOPES, PartnerClient, secret_hash
+
+    agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
+    if agency is None:
+        agency = Agency(name=DEMO_AGENCY, kind="police", contact_email="cases@police.example")
+        db.session.add(agency)
+        db.session.flush()
+    client = db.session.scalar(
+        select(PartnerClient).where(PartnerClient.client_id == "demo-police")
+    )
+    secret = secrets.token_urlsafe(24)
+    if client is None:
+        client = PartnerClient(
+            client_id="demo-police",
+            agency_id=agency.id,
+            name="Demo case system",
+            scope=" ".join(SCOPES),
+            client_secret_hash="",
+        )
+        db.session.add(client)
+    client.client_secret_hash = secret_hash(secret)
+    db.session.commit()
+    return client.client_id, secret
+
+
 @click.command("demo", help="Load demonstration data: search index and demo accounts.")
 @with_appcontext
 def demo_command() -> None:
@@ -51,3 +85,6 @@ def demo_command() -> None:
     click.echo(f'demo: every demo account\'s password is "{DEMO_PASSWORD}"')
     click.echo("demo: staff accounts set up two-step verification at first sign-in")
     click.echo(f"demo: e-mails are written to {current_app.config['MAIL_SINK_DIR']}")
+    client_id, secret = ensure_partner_client()
+    click.echo(f"demo: partner API client {client_id}, secret {secret} (new each run)")
+    click.echo("demo: POST /oauth/token with grant_type=client_credentials, then /api/v1/…")

@@ -62,3 +62,29 @@ def sign_in(client, user: User, password: str = PASSWORD, totp_secret: str | Non
     if totp_secret:
         response = post_form(client, "/account/sign-in/code", {"code": current_code(totp_secret)})
     return response
+
+
+def create_agency(*, name: str = "Metropolitan Police Service", kind: str = "police"):
+    from app.cases.models import Agency
+
+    agency = Agency(name=name, kind=kind)
+    db.session.add(agency)
+    db.session.commit()
+    return agency
+
+
+def create_partner_client(*, agency, scope: str = "cases:write events:write"):
+    """An API client; returns (client, secret) — the secret is shown once, like production."""
+    from app.partners.models import PartnerClient, secret_hash
+
+    secret = secrets.token_urlsafe(32)
+    client = PartnerClient(
+        client_id=f"client-{secrets.token_hex(6)}",
+        client_secret_hash=secret_hash(secret),
+        agency_id=agency.id,
+        name=f"{agency.name} case system",
+        scope=scope,
+    )
+    db.session.add(client)
+    db.session.commit()
+    return client, secret

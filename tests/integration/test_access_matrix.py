@@ -28,6 +28,7 @@ PARAMS = {
     "content_lang": "en",
     "section": "rights",
     "revision_id": 999999,
+    "reference": "NO-SUCH-CASE",
 }
 
 OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
@@ -88,6 +89,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     "navigator.page_history": {**signed_in_only(NOT_FOUND), **EDITORS},
     "navigator.preview": everyone(NOT_ALLOWED),
     "navigator.restore": everyone(NOT_ALLOWED),
+    # The partner API takes bearer tokens, never a browser session: 401 for every person.
+    "partners.issue_token": everyone(NOT_ALLOWED),
+    "partners.put_case": everyone(401),  # its URL answers GET too (get_case)
+    "partners.get_case": everyone(401),
+    "partners.post_event": everyone(NOT_ALLOWED),
+    "partners.post_batch": everyone(NOT_ALLOWED),
+    "partners.openapi": everyone(OK),
 }
 
 

@@ -1,0 +1,1 @@
+"""Cases: what agencies tell the hub about a victim's case."""

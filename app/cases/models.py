@@ -1,0 +1,70 @@
+"""Agencies, cases, the victims on them, and the milestones agencies report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import new_public_id, utcnow
+from ..extensions import db
+
+AGENCY_KINDS = ("police", "wcu", "cps", "court", "probation", "cica", "parole-board", "yot")
+
+
+class Agency(db.Model):
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+
+
+class Case(db.Model):
+    """A case as an agency knows it. The agency's own reference is unique per agency."""
+
+    __tablename__ = "case_record"
+    __table_args__ = (UniqueConstraint("agency_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    crime_type: Mapped[str] = mapped_column(String(60))
+    offence_category: Mapped[str | None] = mapped_column(String(20))
+    enhanced: Mapped[bool | None] = mapped_column(Boolean)
+    enhanced_reasons: Mapped[list | None] = mapped_column(JSON)
+    incident_date: Mapped[dt.date | None] = mapped_column(Date)
+    reported_date: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Milestone(db.Model):
+    """One thing that happened in a case, as an agency reported it: stored exactly once per
+    agency event id, whatever order events arrive in; timelines order by when it happened."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("agency_id", "agency_event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    agency_event_id: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    duty: Mapped[str | None] = mapped_column(String(60))  # for information_delivered
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship()

@@ -1,0 +1,66 @@
+"""Idempotent writes: the first answer to a given Idempotency-Key is kept and replayed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from flask import Response, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from .errors import api_error
+from .models import IdempotencyRecord, PartnerClient
+
+MAX_KEY = 100
+
+
+def idempotent(client: PartnerClient, handler: Callable[[], tuple[dict, int]]) -> Response:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > MAX_KEY:
+        return api_error(
+            400,
+            "idempotency_key_required",
+            f"Send an Idempotency-Key header of 1 to {MAX_KEY} characters.",
+        )
+    request_hash = hashlib.sha256(request.get_data()).hexdigest()
+    stored = _find(client, key)
+    if stored is not None:
+        return _replay(stored, request_hash)
+    body, status = handler()
+    record = IdempotencyRecord(
+        client_pk=client.id,
+        key=key,
+        request_hash=request_hash,
+        status=status,
+        body=json.dumps(body, default=str),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+        db.session.commit()
+    except IntegrityError:
+        # The same key arrived twice at once: the other request's answer stands.
+        db.session.rollback()
+        return _replay(_find(client, key), request_hash)
+    return Response(record.body, status=status, mimetype="application/json")
+
+
+def _find(client: PartnerClient, key: str) -> IdempotencyRecord | None:
+    return db.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.client_pk == client.id, IdempotencyRecord.key == key
+        )
+    )
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
+    if record.request_hash != request_hash:
+        return api_error(
+            422, "idempotency_key_reused", "This Idempotency-Key was used for a different request."
+        )
+    response = Response(record.body, status=record.status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -1,0 +1,117 @@
+"""Agency API clients, their access tokens, and remembered responses for idempotent writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import utcnow
+from ..cases.models import Agency
+from ..extensions import db
+
+SCOPES = ("cases:write", "events:write", "requests:read", "requests:write")
+
+
+def secret_hash(secret: str) -> str:
+    # Client secrets and tokens are long random strings: a plain SHA-256 is enough to keep a
+    # database copy from being usable, and cheap enough to check on every API call.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class PartnerClient(db.Model):
+    """An agency's API client (OAuth2 client-credentials). Only the secret's hash is stored."""
+
+    __tablename__ = "partner_client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(48), unique=True)
+    client_secret_hash: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    agency: Mapped[Agency] = relationship()
+
+    # Authlib's client interface (client credentials only) ------------------------------------
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> None:
+        return None
+
+    def get_allowed_scope(self, scope: str | None) -> str:
+        if not scope:
+            return self.scope
+        allowed = set(self.scope.split())
+        return " ".join(s for s in scope.split() if s in allowed)
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return False
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        return hmac.compare_digest(self.client_secret_hash, secret_hash(client_secret))
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return endpoint == "token" and method in {"client_secret_basic", "client_secret_post"}
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type == "client_credentials"
+
+    def check_response_type(self, response_type: str) -> bool:
+        return False
+
+
+class PartnerToken(db.Model):
+    __tablename__ = "partner_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_pk: Mapped[int] = mapped_column(
+        ForeignKey("partner_client.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_in: Mapped[int] = mapped_column(Integer)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    client: Mapped[PartnerClient] = relationship()
+
+    # Authlib's token interface --------------------------------------------------------------
+
+    def check_client(self, client: PartnerClient) -> bool:
+        return self.client_pk == client.id
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_expires_in(self) -> int:
+        return self.expires_in
+
+    def is_expired(self) -> bool:
+        issued = self.issued_at if self.issued_at.tzinfo else self.issued_at.replace(tzinfo=dt.UTC)
+        return utcnow() >= issued + dt.timedelta(seconds=self.expires_in)
+
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None or self.client.revoked_at is not None
+
+
+class IdempotencyRecord(db.Model):
+    """The first answer to a write with a given Idempotency-Key, replayed for repeats."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("client_pk", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_pk: Mapped[int] = mapped_column(ForeignKey("partner_client.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

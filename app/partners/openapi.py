@@ -1,0 +1,113 @@
+"""The OpenAPI document, generated from the marshmallow schemas and the route descriptions here."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from .schemas import BatchSchema, CaseSchema, ErrorSchema, EventSchema, MilestoneSchema
+
+ERRORS = {
+    str(code): {"description": text, "content": {"application/json": {"schema": "Error"}}}
+    for code, text in {
+        400: "Bad request (e.g. no Idempotency-Key)",
+        401: "No valid bearer token",
+        403: "The token lacks the scope",
+        404: "No such case for your agency",
+        422: "The body is not valid: detail says which field and why",
+    }.items()
+}
+
+
+def _json(schema: str) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _write(summary: str, body: str, response: str, scope: str) -> dict:
+    return {
+        "summary": summary,
+        "security": [{"oauth2": [scope]}],
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "schema": {"type": "string", "maxLength": 100},
+            }
+        ],
+        "requestBody": {"required": True, **_json(body)},
+        "responses": {
+            "200": {"description": "Repeat: the first answer", **_json(response)},
+            "201": {"description": "Created", **_json(response)},
+            **ERRORS,
+        },
+    }
+
+
+@cache
+def document() -> dict:
+    spec = APISpec(
+        title="Victim Care Hub partner API",
+        version="1.0.0",
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={
+            "description": "For police, Witness Care Units, CPS, courts and probation: send "
+            "cases and events; read requests routed to you. OAuth2 client credentials."
+        },
+    )
+    spec.components.security_scheme(
+        "oauth2",
+        {
+            "type": "oauth2",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/oauth/token",
+                    "scopes": {
+                        "cases:write": "Create and update your cases",
+                        "events:write": "Send events on your cases",
+                        "requests:read": "Read victims' requests routed to you",
+                        "requests:write": "Acknowledge and answer them",
+                    },
+                }
+            },
+        },
+    )
+    for name, schema in {
+        "Case": CaseSchema,
+        "Event": EventSchema,
+        "Batch": BatchSchema,
+        "Milestone": MilestoneSchema,
+        "Error": ErrorSchema,
+    }.items():
+        spec.components.schema(name, schema=schema)
+    reference = {
+        "in": "path",
+        "name": "reference",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
+    }
+    spec.path(
+        path="/api/v1/cases/{reference}",
+        parameters=[reference],
+        operations={
+            "put": _write("Create or update a case", "Case", "Case", "cases:write"),
+            "get": {
+                "summary": "Read a case and its timeline",
+                "security": [{"oauth2": []}],
+                "responses": {"200": {"description": "The case", **_json("Case")}, **ERRORS},
+            },
+        },
+    )
+    spec.path(
+        path="/api/v1/cases/{reference}/events",
+        parameters=[reference],
+        operations={"post": _write("Send one event", "Event", "Milestone", "events:write")},
+    )
+    spec.path(
+        path="/api/v1/events/batch",
+        operations={"post": _write("Send up to 500 events", "Batch", "Batch", "events:write")},
+    )
+    return spec.to_dict()

@@ -1,0 +1,163 @@
+"""/oauth/token and /api/v1: what agency systems call. JSON in, JSON out; errors as
+{"error", "detail"}; every write idempotent; an agency only ever sees its own cases."""
+
+from __future__ import annotations
+
+import json
+
+from authlib.integrations.flask_oauth2 import current_token
+from flask import Response, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..cases import service as cases
+from ..extensions import csrf, db, limiter
+from . import bp
+from .errors import api_error
+from .idempotency import idempotent
+from .oauth import authorization, require_oauth
+from .openapi import document
+from .schemas import BatchEventSchema, BatchSchema, CaseSchema, EventSchema, MilestoneSchema
+
+# Bearer tokens, not cookies, authenticate these requests: there is no session to forge.
+csrf.exempt(bp)
+
+
+def api(view):
+    """Mark a view as part of the partner API (for the access-control matrix)."""
+    view.access = "partner-api"
+    return view
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    body = getattr(error, "body", None)  # Authlib's OAuth errors carry an RFC 6750 body
+    if body:
+        oauth = json.loads(body) if isinstance(body, str) else dict(body)
+        response = api_error(
+            error.code or 401,
+            oauth.get("error", "unauthorized"),
+            oauth.get("error_description", ""),
+        )
+        for name, value in getattr(error, "headers", None) or []:
+            if name.lower() == "www-authenticate":
+                response.headers[name] = value
+        return response
+    return api_error(error.code or 500, error.name.lower().replace(" ", "_"), error.description)
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(error: ValidationError) -> Response:
+    return api_error(422, "invalid", error.messages)
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError({"_body": ["Send a JSON object."]})
+    return body
+
+
+@bp.post("/oauth/token")
+@limiter.limit("30 per minute")
+@api
+def issue_token():
+    return authorization.create_token_response()
+
+
+@bp.put("/api/v1/cases/<ref:reference>")
+@require_oauth("cases:write")
+@api
+def put_case(reference: str):
+    client = current_token.client
+    data = CaseSchema().load(_json_body())
+
+    def handler() -> tuple[dict, int]:
+        case, created = cases.upsert_case(client.agency, reference, data)
+        return CaseSchema().dump(case) | {"reference": case.reference}, 201 if created else 200
+
+    return idempotent(client, handler)
+
+
+@bp.get("/api/v1/cases/<ref:reference>")
+@require_oauth()
+@api
+def get_case(reference: str):
+    case = cases.find_case(current_token.client.agency, reference)
+    if case is None:
+        return api_error(404, "not_found", "No case with that reference for your agency.")
+    body = CaseSchema().dump(case) | {"reference": case.reference}
+    body["timeline"] = MilestoneSchema(many=True).dump(cases.timeline(case))
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/api/v1/cases/<ref:reference>/events")
+@require_oauth("events:write")
+@api
+def post_event(reference: str):
+    client = current_token.client
+    data = EventSchema().load(_json_body())
+    case = cases.find_case(client.agency, reference)
+    if case is None:
+        return api_error(404, "not_found", "No case with that reference for your agency.")
+
+    def handler() -> tuple[dict, int]:
+        milestone, created = cases.record_event(client.agency, case, data)
+        return MilestoneSchema().dump(milestone), 201 if created else 200
+
+    return idempotent(client, handler)
+
+
+@bp.post("/api/v1/events/batch")
+@require_oauth("events:write")
+@api
+def post_batch():
+    """Each event is checked and stored on its own: one bad event is reported, the rest kept."""
+    client = current_token.client
+    items = BatchSchema().load(_json_body())["events"]
+
+    def handler() -> tuple[dict, int]:
+        results = []
+        for index, item in enumerate(items):
+            try:
+                data = BatchEventSchema().load(item)
+            except ValidationError as exc:
+                results.append({"index": index, "status": "invalid", "detail": exc.messages})
+                continue
+            case = cases.find_case(client.agency, data["case"])
+            if case is None:
+                results.append(
+                    {
+                        "index": index,
+                        "status": "invalid",
+                        "detail": {"case": ["No case with that reference."]},
+                    }
+                )
+                continue
+            milestone, created = cases.record_event(client.agency, case, data)
+            results.append(
+                {
+                    "index": index,
+                    "status": "created" if created else "duplicate",
+                    "id": milestone.agency_event_id,
+                }
+            )
+        return {"results": results}, 200
+
+    return idempotent(client, handler)
+
+
+@bp.get("/api/v1/openapi.json")
+@api
+def openapi():
+    response = jsonify(document())
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.teardown_request
+def _rollback_on_error(error: BaseException | None) -> None:
+    if error is not None:
+        db.session.rollback()
