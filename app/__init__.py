@@ -83,6 +83,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from .accounts import bp as accounts_bp
     from .accounts.cli import accounts_cli
+    from .cases import bp as cases_bp
     from .demo import demo_command
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli
@@ -95,6 +96,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(navigator_bp)
     app.register_blueprint(partners_bp)
+    app.register_blueprint(cases_bp)
     oauth.init_app(app)
     app.register_blueprint(guidance_bp)
     app.cli.add_command(content_cli)

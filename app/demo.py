@@ -72,6 +72,71 @@ def ensure_partner_client() -> tuple[str, str]:
     return client.client_id, secret
 
 
+DEMO_TIMELINE = [
+    ("reported", 40),
+    ("crime_reference_issued", 40),
+    ("officer_assigned", 38),
+    ("needs_assessment_done", 37),
+    ("suspect_arrested", 30),
+    ("released_on_bail", 29),
+    ("charged", 12),
+    ("hearing_details_received", 10),
+    ("vps_offered", 9),
+]
+
+
+def ensure_demo_case(victim: User) -> str:
+    """A case for the demo victim, already linked, with a realistic timeline."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from .cases.models import Agency, Case, CaseVictim, Milestone
+
+    agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
+    if agency is None:
+        agency = Agency(name=DEMO_AGENCY, kind="police", contact_email="cases@police.example")
+        db.session.add(agency)
+        db.session.flush()
+    case = db.session.scalar(
+        select(Case).where(Case.agency_id == agency.id, Case.reference == "DEMO-0001")
+    )
+    if case is None:
+        now = utcnow()
+        case = Case(
+            agency_id=agency.id,
+            reference="DEMO-0001",
+            crime_type="assault",
+            offence_category="violent",
+            enhanced=False,
+            incident_date=(now - dt.timedelta(days=41)).date(),
+        )
+        db.session.add(case)
+        db.session.flush()
+        db.session.add(
+            CaseVictim(
+                case_id=case.id,
+                reference="V1",
+                user_id=victim.id,
+                linked_at=now,
+                invitation_reference="HUB-DEMO01",
+                invitation_expires_at=now,
+            )
+        )
+        for number, (kind, days_ago) in enumerate(DEMO_TIMELINE):
+            db.session.add(
+                Milestone(
+                    case_id=case.id,
+                    agency_id=agency.id,
+                    agency_event_id=f"demo-{number}",
+                    type=kind,
+                    occurred_at=now - dt.timedelta(days=days_ago, hours=number),
+                )
+            )
+        db.session.commit()
+    return "HUB-DEMO01"
+
+
 @click.command("demo", help="Load demonstration data: search index and demo accounts.")
 @with_appcontext
 def demo_command() -> None:
@@ -85,6 +150,9 @@ def demo_command() -> None:
     click.echo(f'demo: every demo account\'s password is "{DEMO_PASSWORD}"')
     click.echo("demo: staff accounts set up two-step verification at first sign-in")
     click.echo(f"demo: e-mails are written to {current_app.config['MAIL_SINK_DIR']}")
+    victim, _ = ensure_person("demo@example.org", Role.VICTIM)
+    reference = ensure_demo_case(victim)
+    click.echo(f"demo: demo@example.org follows case {reference}, with a timeline")
     client_id, secret = ensure_partner_client()
     click.echo(f"demo: partner API client {client_id}, secret {secret} (new each run)")
     click.echo("demo: POST /oauth/token with grant_type=client_credentials, then /api/v1/…")

@@ -68,3 +68,33 @@ class Milestone(db.Model):
     detail: Mapped[dict | None] = mapped_column(JSON)
 
     case: Mapped[Case] = relationship()
+
+
+class CaseVictim(db.Model):
+    """A victim on a case, as the agency knows them; linked to a hub account once they use
+    their invitation (and confirm their date of birth)."""
+
+    __tablename__ = "case_victim"
+    __table_args__ = (UniqueConstraint("case_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    reference: Mapped[str] = mapped_column(String(64))  # the agency's id for this victim
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    linked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The invitation: a short reference to type, and a one-time code stored as a hash.
+    invitation_reference: Mapped[str] = mapped_column(String(12), unique=True)
+    invitation_code_hash: Mapped[str | None] = mapped_column(String(255))
+    invitation_expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    invitation_failures: Mapped[int] = mapped_column(default=0)
+
+    case: Mapped[Case] = relationship()

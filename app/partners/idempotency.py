@@ -17,7 +17,9 @@ from .models import IdempotencyRecord, PartnerClient
 MAX_KEY = 100
 
 
-def idempotent(client: PartnerClient, handler: Callable[[], tuple[dict, int]]) -> Response:
+def idempotent(client: PartnerClient, handler: Callable[[], tuple]) -> Response:
+    """Run `handler` once per Idempotency-Key. It returns (body, status), or (body, status,
+    body_to_keep) when the first answer holds a secret that must not be stored or replayed."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > MAX_KEY:
         return api_error(
@@ -29,13 +31,13 @@ def idempotent(client: PartnerClient, handler: Callable[[], tuple[dict, int]]) -
     stored = _find(client, key)
     if stored is not None:
         return _replay(stored, request_hash)
-    body, status = handler()
+    body, status, *kept = handler()
     record = IdempotencyRecord(
         client_pk=client.id,
         key=key,
         request_hash=request_hash,
         status=status,
-        body=json.dumps(body, default=str),
+        body=json.dumps(kept[0] if kept else body, default=str),
     )
     try:
         with db.session.begin_nested():
@@ -45,7 +47,7 @@ def idempotent(client: PartnerClient, handler: Callable[[], tuple[dict, int]]) -
         # The same key arrived twice at once: the other request's answer stands.
         db.session.rollback()
         return _replay(_find(client, key), request_hash)
-    return Response(record.body, status=status, mimetype="application/json")
+    return Response(json.dumps(body, default=str), status=status, mimetype="application/json")
 
 
 def _find(client: PartnerClient, key: str) -> IdempotencyRecord | None:

@@ -7,7 +7,14 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from .schemas import BatchSchema, CaseSchema, ErrorSchema, EventSchema, MilestoneSchema
+from .schemas import (
+    BatchSchema,
+    CaseSchema,
+    ErrorSchema,
+    EventSchema,
+    MilestoneSchema,
+    VictimSchema,
+)
 
 ERRORS = {
     str(code): {"description": text, "content": {"application/json": {"schema": "Error"}}}
@@ -80,6 +87,7 @@ def document() -> dict:
         "Event": EventSchema,
         "Batch": BatchSchema,
         "Milestone": MilestoneSchema,
+        "Victim": VictimSchema,
         "Error": ErrorSchema,
     }.items():
         spec.components.schema(name, schema=schema)
@@ -105,6 +113,15 @@ def document() -> dict:
         path="/api/v1/cases/{reference}/events",
         parameters=[reference],
         operations={"post": _write("Send one event", "Event", "Milestone", "events:write")},
+    )
+    spec.path(
+        path="/api/v1/cases/{reference}/victims",
+        parameters=[reference],
+        operations={
+            "post": _write(
+                "Add a victim and issue their invitation", "Victim", "Victim", "cases:write"
+            )
+        },
     )
     spec.path(
         path="/api/v1/events/batch",

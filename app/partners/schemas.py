@@ -90,3 +90,29 @@ class MilestoneSchema(Schema):
 class ErrorSchema(Schema):
     error = fields.String(required=True)
     detail = fields.Raw(required=True)
+
+
+class VictimSchema(Schema):
+    reference = fields.String(
+        required=True,
+        validate=REFERENCE,
+        metadata={"description": "Your own id for this victim on the case."},
+    )
+    date_of_birth = fields.Date(
+        required=True, metadata={"description": "Asked again when the victim links the case."}
+    )
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    preferred_language = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=8)
+    )
+    deliver = fields.String(
+        load_default="agency",
+        validate=validate.OneOf(["agency", "hub"]),
+        metadata={"description": "agency: you give the victim the code; hub: we e-mail it."},
+    )
+
+    @validates_schema
+    def _hub_needs_an_email(self, data: dict, **_kwargs) -> None:
+        if data.get("deliver") == "hub" and not data.get("email"):
+            raise ValidationError("Needed when the hub delivers the invitation.", "email")

@@ -10,6 +10,7 @@ from flask import Response, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from ..cases import invitations
 from ..cases import service as cases
 from ..extensions import csrf, db, limiter
 from . import bp
@@ -17,7 +18,14 @@ from .errors import api_error
 from .idempotency import idempotent
 from .oauth import authorization, require_oauth
 from .openapi import document
-from .schemas import BatchEventSchema, BatchSchema, CaseSchema, EventSchema, MilestoneSchema
+from .schemas import (
+    BatchEventSchema,
+    BatchSchema,
+    CaseSchema,
+    EventSchema,
+    MilestoneSchema,
+    VictimSchema,
+)
 
 # Bearer tokens, not cookies, authenticate these requests: there is no session to forge.
 csrf.exempt(bp)
@@ -106,6 +114,34 @@ def post_event(reference: str):
     def handler() -> tuple[dict, int]:
         milestone, created = cases.record_event(client.agency, case, data)
         return MilestoneSchema().dump(milestone), 201 if created else 200
+
+    return idempotent(client, handler)
+
+
+@bp.post("/api/v1/cases/<ref:reference>/victims")
+@require_oauth("cases:write")
+@api
+def post_victim(reference: str):
+    """Add a victim to a case and issue their invitation to link it to a hub account."""
+    client = current_token.client
+    data = VictimSchema().load(_json_body())
+    case = cases.find_case(client.agency, reference)
+    if case is None:
+        return api_error(404, "not_found", "No case with that reference for your agency.")
+
+    def handler() -> tuple[dict, int, dict]:
+        victim, code = invitations.invite(case, data)
+        invitation = {
+            "reference": victim.invitation_reference,
+            "expires_at": victim.invitation_expires_at.isoformat(),
+        }
+        if data["deliver"] == "hub":
+            invitations.send(victim, code)
+        shown = {**invitation, "code": code if data["deliver"] == "agency" else None}
+        body = {"reference": victim.reference, "linked": victim.user_id is not None}
+        # The code is shown once and never stored: a replay of this request says so.
+        kept = {**body, "invitation": {**invitation, "code": None, "code_shown_once": True}}
+        return {**body, "invitation": shown}, 201, kept
 
     return idempotent(client, handler)
 

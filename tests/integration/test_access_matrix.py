@@ -96,6 +96,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "partners.post_event": everyone(NOT_ALLOWED),
     "partners.post_batch": everyone(NOT_ALLOWED),
     "partners.openapi": everyone(OK),
+    "partners.post_victim": everyone(NOT_ALLOWED),
+    "cases.my_cases": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
+    "cases.link_case": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
+    "cases.timeline": {**signed_in_only(NOT_FOUND)},  # nobody's case: not found for everyone
 }
 
 

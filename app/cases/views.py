@@ -1,0 +1,77 @@
+"""A victim's cases: link one with an invitation, and follow its timeline."""
+
+from __future__ import annotations
+
+from flask import abort, g, redirect, render_template, request, url_for
+from jinja2_fragments.flask import render_block
+from sqlalchemy import and_, or_, select
+
+from ..accounts.models import Role
+from ..accounts.policy import login_required
+from ..extensions import db, limiter
+from ..i18n import localized_route
+from . import bp, invitations
+from .forms import LinkCaseForm
+from .labels import MILESTONES
+from .models import Milestone
+
+PAGE_SIZE = 10
+
+
+@localized_route(bp, "/account/cases")
+@login_required(Role.VICTIM)
+def my_cases(lang: str):
+    return render_template("cases/my_cases.html", links=invitations.cases_of(g.user))
+
+
+@localized_route(bp, "/account/cases/link", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 30 per hour", methods=["POST"])
+@login_required(Role.VICTIM)
+def link_case(lang: str):
+    form = LinkCaseForm()
+    problem = None
+    if form.validate_on_submit():
+        victim, problem = invitations.link(
+            g.user, form.reference.data, form.code.data, form.date_of_birth.data
+        )
+        if victim is not None:
+            return redirect(url_for("cases.timeline", public_id=victim.public_id))
+    return render_template("cases/link_case.html", form=form, problem=problem)
+
+
+@localized_route(bp, "/account/cases/<pid:public_id>")
+@login_required(Role.VICTIM)
+def timeline(lang: str, public_id: str):
+    link = invitations.case_of(g.user, public_id)
+    if link is None:
+        abort(404)
+    query = select(Milestone).where(Milestone.case_id == link.case_id)
+    before = request.args.get("before", type=int)
+    if before:
+        # Keyset paging on (occurred_at, id): "show earlier" never repeats or skips an item.
+        anchor = db.session.scalar(
+            select(Milestone).where(Milestone.id == before, Milestone.case_id == link.case_id)
+        )
+        if anchor is None:
+            abort(404)
+        query = query.where(
+            or_(
+                Milestone.occurred_at < anchor.occurred_at,
+                and_(Milestone.occurred_at == anchor.occurred_at, Milestone.id < anchor.id),
+            )
+        )
+    milestones = list(
+        db.session.scalars(
+            query.order_by(Milestone.occurred_at.desc(), Milestone.id.desc()).limit(PAGE_SIZE + 1)
+        )
+    )
+    more = len(milestones) > PAGE_SIZE
+    context = {
+        "link": link,
+        "milestones": milestones[:PAGE_SIZE],
+        "more": more,
+        "labels": MILESTONES,
+    }
+    if "HX-Request" in request.headers:
+        return render_block("cases/timeline.html", "items", **context)
+    return render_template("cases/timeline.html", **context)
