@@ -1,0 +1,87 @@
+"""An agency posts "charged" through the API; the victim, signed in, sees it on their timeline,
+in English and in Arabic (right to left), and the pages are axe-clean."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import urllib.request
+import uuid
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from app.demo import DEMO_PASSWORD
+from e2e.conftest import DEMO, screenshot
+
+RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None):
+    headers = {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())}
+    data = json.dumps(body).encode() if body is not None else None
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def token(base: str) -> str:
+    basic = base64.b64encode(f"{DEMO['client_id']}:{DEMO['secret']}".encode()).decode()
+    request = urllib.request.Request(
+        base + "/oauth/token",
+        data=b"grant_type=client_credentials",
+        headers={
+            "Authorization": f"Basic {basic}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["access_token"]
+
+
+def sign_in_as_demo_victim(page: Page, base: str, prefix: str = "") -> None:
+    page.goto(f"{base}{prefix}/account/sign-in")
+    page.locator("#email").fill("demo@example.org")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("#main-content form button[type=submit]").click()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_agency_event_reaches_the_victims_timeline(page: Page, live_server: str, lang: str):
+    page.set_viewport_size({"width": 360, "height": 800})
+    bearer = token(live_server)
+    event_id = f"e2e-{uuid.uuid4().hex[:8]}"
+    occurred = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    stored = api(
+        live_server,
+        "POST",
+        "/api/v1/cases/DEMO-0001/events",
+        {"id": event_id, "type": "trial_date_set", "occurred_at": occurred},
+        bearer,
+    )
+    assert stored["id"] == event_id
+
+    prefix = "" if lang == "en" else f"/{lang}"
+    sign_in_as_demo_victim(page, live_server, prefix)
+    page.goto(f"{live_server}{prefix}/account/cases")
+    page.locator("#main-content a[href*='/account/cases/']").first.click()
+    first = page.locator(".app-timeline__item").first
+    if lang == "en":
+        expect(first.locator("h3")).to_have_text("A trial date was set")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    screenshot(page, f"30-timeline-{lang}-360")
+
+    context = page.context.browser.new_context(
+        bypass_csp=True, viewport={"width": 360, "height": 800}
+    )
+    checked = context.new_page()
+    sign_in_as_demo_victim(checked, live_server, prefix)
+    checked.goto(page.url)
+    results = Axe().run(checked, options={"runOnly": RULE_TAGS})
+    context.close()
+    assert results.response["passes"]
+    assert not results.response["violations"], [v["id"] for v in results.response["violations"]]
