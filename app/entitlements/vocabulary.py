@@ -1,5 +1,5 @@
-"""The closed vocabularies the entitlements engine speaks: case milestone types, agency (duty holder)
-types, offence categories and the twelve rights of the Victims' Code.
+"""The closed vocabularies the entitlements engine speaks: case milestone types, agency (duty
+holder) types, offence categories and the twelve rights of the Victims' Code.
 
 The cases capability imports these to refuse an event with an unknown type at the API boundary, and
 the rules file is validated against them at load, so a typo can never silently disable a duty.
