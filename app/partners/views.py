@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from authlib.integrations.flask_oauth2 import current_token
-from flask import Response, jsonify, request
+from flask import Response, abort, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -59,6 +59,14 @@ def _invalid(error: ValidationError) -> Response:
     return api_error(422, "invalid", error.messages)
 
 
+def _own_case(reference: str):
+    """The token's agency's case with this reference: another agency's is simply not found."""
+    case = cases.find_case(current_token.client.agency, reference)
+    if case is None:
+        abort(404, "No case with that reference for your agency.")
+    return case
+
+
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -91,9 +99,7 @@ def put_case(reference: str):
 @require_oauth()
 @api
 def get_case(reference: str):
-    case = cases.find_case(current_token.client.agency, reference)
-    if case is None:
-        return api_error(404, "not_found", "No case with that reference for your agency.")
+    case = _own_case(reference)
     body = CaseSchema().dump(case) | {"reference": case.reference}
     body["timeline"] = MilestoneSchema(many=True).dump(cases.timeline(case))
     response = jsonify(body)
@@ -107,9 +113,7 @@ def get_case(reference: str):
 def post_event(reference: str):
     client = current_token.client
     data = EventSchema().load(_json_body())
-    case = cases.find_case(client.agency, reference)
-    if case is None:
-        return api_error(404, "not_found", "No case with that reference for your agency.")
+    case = _own_case(reference)
 
     def handler() -> tuple[dict, int]:
         milestone, created = cases.record_event(client.agency, case, data)
@@ -125,9 +129,7 @@ def post_victim(reference: str):
     """Add a victim to a case and issue their invitation to link it to a hub account."""
     client = current_token.client
     data = VictimSchema().load(_json_body())
-    case = cases.find_case(client.agency, reference)
-    if case is None:
-        return api_error(404, "not_found", "No case with that reference for your agency.")
+    case = _own_case(reference)
 
     def handler() -> tuple[dict, int, dict]:
         victim, code = invitations.invite(case, data)
