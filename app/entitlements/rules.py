@@ -461,7 +461,8 @@ def _parse(path: Path) -> Any:
     except OSError as error:
         raise RulesError(path, None, None, f"cannot read the rules file: {error}") from error
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        # _LineLoader is a SafeLoader (it only adds line numbers): no arbitrary objects.
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise RulesError(path, line, None, f"not valid YAML: {error.problem}") from None
