@@ -95,6 +95,17 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_off_again():
+    """Flask-Limiter's extension object is shared by every app in the session: a test that makes
+    an app with limits on turns them on for the others. Turn them off again afterwards."""
+    yield
+    from app.extensions import limiter
+
+    limiter.enabled = False
+    limiter.reset()
+
+
 @pytest.fixture()
 def client(app: Flask):
     return app.test_client()
