@@ -102,8 +102,9 @@ def _rate_limits_off_again():
     yield
     from app.extensions import limiter
 
+    if limiter.enabled and limiter.initialized:
+        limiter.reset()
     limiter.enabled = False
-    limiter.reset()
 
 
 @pytest.fixture()
