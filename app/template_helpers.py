@@ -15,11 +15,18 @@ def phone(number: str) -> Markup:
     return Markup('<bdi><a class="govuk-link" href="tel:{}">{}</a></bdi>').format(digits, number)
 
 
+def email_link(address: str) -> Markup:
+    """An e-mail address as a link, isolated (<bdi>) like phone numbers."""
+    return Markup('<bdi><a class="govuk-link" href="mailto:{}">{}</a></bdi>').format(
+        address, address
+    )
+
+
 def isolate(value: str) -> Markup:
     """Wrap a reference or an e-mail address in <bdi> for right-to-left pages."""
     return Markup("<bdi>{}</bdi>").format(escape(value))
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(phone=phone)
+    app.jinja_env.globals.update(phone=phone, email_link=email_link)
     app.jinja_env.filters["bdi"] = isolate

@@ -68,6 +68,7 @@ class Milestone(db.Model):
     detail: Mapped[dict | None] = mapped_column(JSON)
 
     case: Mapped[Case] = relationship()
+    agency: Mapped[Agency] = relationship()
 
 
 class CaseVictim(db.Model):

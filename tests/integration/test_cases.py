@@ -179,3 +179,12 @@ def test_impossible_or_partial_dates_get_a_clear_message(client, dob):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Enter a real date, like 27 3 1985" in html
     assert 'value="HUB-AAAAAA"' in html  # nothing already typed is lost
+
+
+def test_each_update_says_who_sent_it_and_where_to_ask(client, agency_api):
+    new_case(agency_api, "C-8", events=1)
+    invitation = invite(agency_api, "C-8").json["invitation"]
+    sign_in(client, create_user())
+    page = client.get(link(client, invitation["reference"], invitation["code"]).location)
+    html = page.get_data(as_text=True)
+    assert "From: Metropolitan Police Service" in html
