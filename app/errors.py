@@ -1,16 +1,33 @@
 """Error pages, in the language of the URL. An unknown language prefix (/xx/…) is not a language
-we offer, so its 404 is in English; every 404 links to the home page in each language offered."""
+we offer, so its 404 is in English; every 404 links to the home page in each language offered.
+The partner API answers errors in JSON, even those raised before a view is chosen (404, 405)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 
 log = logging.getLogger(__name__)
+API_PREFIXES = ("/api/", "/oauth/")
+
+
+def _respond(error: HTTPException) -> Response:
+    if request.path.startswith(API_PREFIXES):
+        from .partners.errors import api_error
+
+        response = api_error(
+            error.code or 500, error.name.lower().replace(" ", "_"), error.description
+        )
+    else:
+        response = make_response(render_template("errors/error.html", error=error), error.code)
+    for name, value in error.get_headers():
+        if name.lower() == "allow":  # a 405 must say which methods are allowed (RFC 9110)
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -18,10 +35,10 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_template("errors/error.html", error=error), error.code
+        return _respond(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error on %s", request.endpoint)
         db.session.rollback()  # leave no half-done transaction for the next request
-        return render_template("errors/error.html", error=InternalServerError()), 500
+        return _respond(InternalServerError())

@@ -8,11 +8,14 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .schemas import (
+    BatchResultsSchema,
     BatchSchema,
     CaseSchema,
+    CaseWithTimelineSchema,
     ErrorSchema,
     EventSchema,
     MilestoneSchema,
+    VictimCreatedSchema,
     VictimSchema,
 )
 
@@ -88,6 +91,9 @@ def document() -> dict:
         "Batch": BatchSchema,
         "Milestone": MilestoneSchema,
         "Victim": VictimSchema,
+        "CaseWithTimeline": CaseWithTimelineSchema,
+        "VictimCreated": VictimCreatedSchema,
+        "BatchResults": BatchResultsSchema,
         "Error": ErrorSchema,
     }.items():
         spec.components.schema(name, schema=schema)
@@ -105,7 +111,10 @@ def document() -> dict:
             "get": {
                 "summary": "Read a case and its timeline",
                 "security": [{"oauth2": []}],
-                "responses": {"200": {"description": "The case", **_json("Case")}, **ERRORS},
+                "responses": {
+                    "200": {"description": "The case", **_json("CaseWithTimeline")},
+                    **ERRORS,
+                },
             },
         },
     )
@@ -119,12 +128,14 @@ def document() -> dict:
         parameters=[reference],
         operations={
             "post": _write(
-                "Add a victim and issue their invitation", "Victim", "Victim", "cases:write"
+                "Add a victim and issue their invitation", "Victim", "VictimCreated", "cases:write"
             )
         },
     )
     spec.path(
         path="/api/v1/events/batch",
-        operations={"post": _write("Send up to 500 events", "Batch", "Batch", "events:write")},
+        operations={
+            "post": _write("Send up to 500 events", "Batch", "BatchResults", "events:write")
+        },
     )
     return spec.to_dict()

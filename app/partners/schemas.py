@@ -7,11 +7,30 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..entitlements.vocabulary import INFORMATION_DELIVERED, MILESTONE_TYPES
+from ..entitlements.vocabulary import MILESTONE_TYPES
 
 REFERENCE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$", error="Use 1 to 64 letters, digits, . _ -")
 OFFENCE_CATEGORIES = ("violent", "sexual", "other")
 FUTURE_LEEWAY = dt.timedelta(days=1)
+
+
+class UTCDateTime(fields.DateTime):
+    """Times out of the API always carry their offset (RFC 3339). SQLite hands timezone-aware
+    columns back without one; every stored time is UTC."""
+
+    def _serialize(self, value: dt.datetime | None, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: 0, 1, "yes" and "true" are refused, not guessed at."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class CaseSchema(Schema):
@@ -20,7 +39,7 @@ class CaseSchema(Schema):
     offence_category = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(OFFENCE_CATEGORIES)
     )
-    enhanced = fields.Boolean(
+    enhanced = StrictBoolean(
         load_default=None,
         allow_none=True,
         metadata={"description": "Whether the victim has enhanced rights (null: not known yet)."},
@@ -33,8 +52,8 @@ class CaseSchema(Schema):
     )
     incident_date = fields.Date(load_default=None, allow_none=True)
     reported_date = fields.Date(load_default=None, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
+    updated_at = UTCDateTime(dump_only=True)
 
 
 class EventSchema(Schema):
@@ -55,7 +74,10 @@ class EventSchema(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=60),
-        metadata={"description": "For information_delivered: the duty (rule id) it discharges."},
+        metadata={
+            "description": "For information_delivered: the duty (rule id) it discharges. "
+            "Without it the event shows on the timeline but discharges no duty."
+        },
     )
     detail = fields.Dict(load_default=None, allow_none=True)
 
@@ -63,11 +85,6 @@ class EventSchema(Schema):
     def _not_in_the_future(self, value: dt.datetime, **_kwargs) -> None:
         if value > dt.datetime.now(dt.UTC) + FUTURE_LEEWAY:
             raise ValidationError("More than a day in the future.")
-
-    @validates_schema
-    def _duty_goes_with_information_delivered(self, data: dict, **_kwargs) -> None:
-        if data.get("type") == INFORMATION_DELIVERED and not data.get("duty"):
-            raise ValidationError("Say which duty was discharged.", "duty")
 
 
 class BatchEventSchema(EventSchema):
@@ -82,8 +99,8 @@ class MilestoneSchema(Schema):
     id = fields.String(attribute="agency_event_id")
     case = fields.Function(lambda m: m.case.reference)
     type = fields.String()
-    occurred_at = fields.DateTime()
-    received_at = fields.DateTime()
+    occurred_at = UTCDateTime()
+    received_at = UTCDateTime()
     duty = fields.String(allow_none=True)
 
 
@@ -116,3 +133,39 @@ class VictimSchema(Schema):
     def _hub_needs_an_email(self, data: dict, **_kwargs) -> None:
         if data.get("deliver") == "hub" and not data.get("email"):
             raise ValidationError("Needed when the hub delivers the invitation.", "email")
+
+
+class CaseWithTimelineSchema(CaseSchema):
+    timeline = fields.List(fields.Nested(MilestoneSchema), dump_only=True)
+
+
+class InvitationSchema(Schema):
+    reference = fields.String(required=True)
+    expires_at = fields.String(required=True, metadata={"format": "date-time"})
+    code = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Shown once, when you deliver it; null when we e-mail it "
+            "or when the request is repeated."
+        },
+    )
+    code_shown_once = fields.Boolean()
+
+
+class VictimCreatedSchema(Schema):
+    reference = fields.String(required=True)
+    linked = fields.Boolean(required=True)
+    invitation = fields.Nested(InvitationSchema, required=True)
+
+
+class BatchResultSchema(Schema):
+    index = fields.Integer(required=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(["created", "duplicate", "invalid"])
+    )
+    id = fields.String()
+    detail = fields.Raw()
+
+
+class BatchResultsSchema(Schema):
+    results = fields.List(fields.Nested(BatchResultSchema), required=True)

@@ -146,7 +146,6 @@ def test_writes_need_an_idempotency_key(client, agency_client):
         (event("v1", kind="teleported"), "type"),
         (event("v2", when=NOW + dt.timedelta(days=3)), "occurred_at"),
         ({"id": "v3", "type": "charged", "occurred_at": "2026-11-20T10:00:00"}, "occurred_at"),
-        (event("v4", kind="information_delivered"), "duty"),
         ({"type": "charged", "occurred_at": NOW.isoformat()}, "id"),
     ],
 )
