@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from enum import StrEnum
 
@@ -14,6 +15,17 @@ from ..extensions import db
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands timezone-aware columns back without their zone; every stored time is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def token_hash(token: str) -> str:
+    """How random tokens and secrets are stored: long random strings need no slow hash, only one
+    that keeps a copy of the database from being usable."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_public_id() -> str:

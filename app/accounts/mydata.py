@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from . import audit
-from .models import STAFF_ROLES, AuditEvent, User, UserSession, utcnow
+from .models import STAFF_ROLES, AuditEvent, User, UserSession, as_utc, utcnow
 
 COOLING_OFF = dt.timedelta(days=7)
 EXPORT_FORMAT_VERSION = 1
@@ -103,10 +103,7 @@ def cancel_deletion(user: User) -> None:
 def deletion_due_at(user: User) -> dt.datetime | None:
     if user.deletion_requested_at is None:
         return None
-    requested = user.deletion_requested_at
-    if requested.tzinfo is None:
-        requested = requested.replace(tzinfo=dt.UTC)
-    return requested + COOLING_OFF
+    return as_utc(user.deletion_requested_at) + COOLING_OFF
 
 
 def purge_due(now: dt.datetime | None = None) -> int:

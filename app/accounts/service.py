@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..notify.email import send_email
 from . import audit, crypto, passwords, tokens, totp
-from .models import RecoveryCode, User, utcnow
+from .models import RecoveryCode, User, as_utc, utcnow
 
 LOCK_AFTER = 5  # failed sign-ins before the account locks
 MAX_LOCK = dt.timedelta(hours=1)
@@ -105,17 +105,13 @@ class SignInResult:
     problem: str | None  # "bad", "locked", "unconfirmed"
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def authenticate(email: str, password: str) -> SignInResult:
     user = find_by_email(email)
     if user is None:
         passwords.burn_time()
         return SignInResult(None, "bad")
     now = utcnow()
-    if user.locked_until is not None and _aware(user.locked_until) > now:
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
         passwords.burn_time()
         audit.record("sign_in_locked", subject=user)
         db.session.commit()

@@ -7,25 +7,15 @@ SESSION_ABSOLUTE_HOURS after sign-in, and all of a person's sessions can be ende
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from flask import current_app, g, request, session
 from sqlalchemy import select, update
 
 from ..extensions import db
-from .models import User, UserSession, utcnow
+from .models import User, UserSession, as_utc, token_hash, utcnow
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def start(user: User, *, mfa: bool, id_token: str | None = None) -> UserSession:
@@ -35,7 +25,7 @@ def start(user: User, *, mfa: bool, id_token: str | None = None) -> UserSession:
         end(current, "rotated")
     token = secrets.token_urlsafe(32)
     record = UserSession(
-        token_hash=_hash(token), user=user, mfa_at=utcnow() if mfa else None, id_token=id_token
+        token_hash=token_hash(token), user=user, mfa_at=utcnow() if mfa else None, id_token=id_token
     )
     db.session.add(record)
     session.clear()
@@ -65,9 +55,9 @@ def expiry(record: UserSession, now: dt.datetime | None = None) -> str | None:
     config = current_app.config
     if record.ended_at is not None:
         return "ended"
-    if now - _aware(record.last_seen_at) > dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]):
+    if now - as_utc(record.last_seen_at) > dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]):
         return "timeout"
-    if now - _aware(record.created_at) > dt.timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]):
+    if now - as_utc(record.created_at) > dt.timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]):
         return "expired"
     return None
 
@@ -83,7 +73,8 @@ def load() -> None:
     token = session.get("sid")
     if not token:
         return
-    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    found = select(UserSession).where(UserSession.token_hash == token_hash(token))
+    record = db.session.scalar(found)
     problem = "ended" if record is None else expiry(record)
     if problem and record is not None and not _page_load():
         # Not signed in for this request, but the ending itself (and the provider's logout,
@@ -98,7 +89,7 @@ def load() -> None:
         g.session_ended = problem
         return
     now = utcnow()
-    if now - _aware(record.last_seen_at) > TOUCH_EVERY:
+    if now - as_utc(record.last_seen_at) > TOUCH_EVERY:
         record.last_seen_at = now
         db.session.commit()
     g.user, g.user_session = record.user, record

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from flask_babel import gettext as _
@@ -13,17 +12,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..notify.email import send_email
 from . import audit, service
-from .models import TrustedPerson, User, utcnow
+from .models import TrustedPerson, User, as_utc, token_hash, utcnow
 
 INVITE_VALID = dt.timedelta(days=14)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def people_of(victim: User) -> list[TrustedPerson]:
@@ -51,7 +42,7 @@ def invite(victim: User, *, name: str, email: str, rights: list[str], lang: str)
         name=name.strip(),
         email=service.normalise_email(email),
         rights=",".join(r for r in TrustedPerson.RIGHTS if r in rights),
-        invite_hash=_hash(token),
+        invite_hash=token_hash(token),
     )
     db.session.add(person)
     db.session.flush()
@@ -74,11 +65,11 @@ def invite(victim: User, *, name: str, email: str, rights: list[str], lang: str)
 
 def find_invitation(token: str) -> TrustedPerson | None:
     person = db.session.scalar(
-        select(TrustedPerson).where(TrustedPerson.invite_hash == _hash(token))
+        select(TrustedPerson).where(TrustedPerson.invite_hash == token_hash(token))
     )
     if person is None or person.revoked_at or person.accepted_at:
         return None
-    if utcnow() - _aware(person.invited_at) > INVITE_VALID:
+    if utcnow() - as_utc(person.invited_at) > INVITE_VALID:
         return None
     return person
 

@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import func, select
 
 from ..accounts import audit, passwords
-from ..accounts.models import User, utcnow
+from ..accounts.models import User, as_utc, utcnow
 from ..extensions import db
 from .models import Case, CaseVictim
 
@@ -20,10 +20,6 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 
 def _random(length: int) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
@@ -63,7 +59,7 @@ def link(
         return None, "invalid"
     if victim.user_id is not None or victim.invitation_code_hash is None:
         return None, "used"
-    if _aware(victim.invitation_expires_at) < utcnow():
+    if as_utc(victim.invitation_expires_at) < utcnow():
         return None, "expired"
     if victim.invitation_failures >= MAX_FAILURES:
         return None, "locked"

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import utcnow
+from ..accounts.models import as_utc, token_hash, utcnow
 from ..cases.models import Agency
 from ..extensions import db
 
 SCOPES = ("cases:write", "events:write", "requests:read", "requests:write")
 
 
-def secret_hash(secret: str) -> str:
-    # Client secrets and tokens are long random strings: a plain SHA-256 is enough to keep a
-    # database copy from being usable, and cheap enough to check on every API call.
-    return hashlib.sha256(secret.encode()).hexdigest()
+# Client secrets and access tokens are stored like session tokens (cheap to check per call).
+secret_hash = token_hash
 
 
 class PartnerClient(db.Model):
@@ -95,8 +92,7 @@ class PartnerToken(db.Model):
         return self.expires_in
 
     def is_expired(self) -> bool:
-        issued = self.issued_at if self.issued_at.tzinfo else self.issued_at.replace(tzinfo=dt.UTC)
-        return utcnow() >= issued + dt.timedelta(seconds=self.expires_in)
+        return utcnow() >= as_utc(self.issued_at) + dt.timedelta(seconds=self.expires_in)
 
     def is_revoked(self) -> bool:
         return self.revoked_at is not None or self.client.revoked_at is not None

@@ -7,6 +7,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from ..accounts.models import as_utc
 from ..entitlements.vocabulary import MILESTONE_TYPES
 
 REFERENCE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$", error="Use 1 to 64 letters, digits, . _ -")
@@ -19,9 +20,7 @@ class UTCDateTime(fields.DateTime):
     columns back without one; every stored time is UTC."""
 
     def _serialize(self, value: dt.datetime | None, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return super()._serialize(value and as_utc(value), attr, obj, **kwargs)
 
 
 class StrictBoolean(fields.Boolean):
