@@ -39,6 +39,20 @@ def ensure_person(email: str, role: Role) -> tuple[User, bool]:
     return user, True
 
 
+def demo_agency():
+    """The demo police force, made once."""
+    from sqlalchemy import select
+
+    from .cases.models import Agency
+
+    agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
+    if agency is None:
+        agency = Agency(name=DEMO_AGENCY, kind="police", contact_email="cases@police.example")
+        db.session.add(agency)
+        db.session.flush()
+    return agency
+
+
 def ensure_partner_client() -> tuple[str, str]:
     """A demo police force and its API client. The secret is stored hashed, so a new one is
     issued (and printed) on every run."""
@@ -46,14 +60,9 @@ def ensure_partner_client() -> tuple[str, str]:
 
     from sqlalchemy import select
 
-    from .cases.models import Agency
     from .partners.models import SCOPES, PartnerClient, secret_hash
 
-    agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
-    if agency is None:
-        agency = Agency(name=DEMO_AGENCY, kind="police", contact_email="cases@police.example")
-        db.session.add(agency)
-        db.session.flush()
+    agency = demo_agency()
     client = db.session.scalar(
         select(PartnerClient).where(PartnerClient.client_id == "demo-police")
     )
@@ -91,13 +100,9 @@ def ensure_demo_case(victim: User) -> str:
 
     from sqlalchemy import select
 
-    from .cases.models import Agency, Case, CaseVictim, Milestone
+    from .cases.models import Case, CaseVictim, Milestone
 
-    agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
-    if agency is None:
-        agency = Agency(name=DEMO_AGENCY, kind="police", contact_email="cases@police.example")
-        db.session.add(agency)
-        db.session.flush()
+    agency = demo_agency()
     case = db.session.scalar(
         select(Case).where(Case.agency_id == agency.id, Case.reference == "DEMO-0001")
     )
