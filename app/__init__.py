@@ -88,6 +88,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli
     from .navigator import bp as navigator_bp
+    from .notify.cli import notify_cli
     from .partners import bp as partners_bp
     from .partners import oauth
     from .site import bp as site_bp
@@ -102,4 +103,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(notify_cli)
     return app

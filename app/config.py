@@ -86,6 +86,24 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
         self.MAIL_FROM = env.get("MAIL_FROM", "Victim Care Hub <no-reply@victimcarehub.example>")
         self.MAIL_SINK_DIR = env.get("MAIL_SINK_DIR", str(instance / "mail"))
+        # Used when a victim asked that messages do not name the service: neither name nor domain.
+        self.MAIL_FROM_NEUTRAL = env.get("MAIL_FROM_NEUTRAL", "Updates <no-reply@updates.example>")
+        # GOV.UK Notify, when a key is set: e-mail and text messages go through it instead of SMTP
+        # and the sink. Each template has the placeholders ((subject)) and ((body)).
+        self.NOTIFY_API_KEY = env.get("NOTIFY_API_KEY")
+        self.NOTIFY_BASE_URL = env.get(
+            "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+        )
+        self.NOTIFY_EMAIL_TEMPLATE_ID = env.get("NOTIFY_EMAIL_TEMPLATE_ID")
+        self.NOTIFY_SMS_TEMPLATE_ID = env.get("NOTIFY_SMS_TEMPLATE_ID")
+        # The outbox: a claimed message not marked sent after this long is tried again (the
+        # worker that claimed it is presumed dead); a critical update not confirmed within
+        # CONFIRM_CRITICAL_HOURS of being sent becomes a navigator's task.
+        self.NOTIFY_LEASE_SECONDS = int(env.get("NOTIFY_LEASE_SECONDS", "300"))
+        self.NOTIFY_MAX_ATTEMPTS = int(env.get("NOTIFY_MAX_ATTEMPTS", "8"))
+        self.CONFIRM_CRITICAL_HOURS = int(env.get("CONFIRM_CRITICAL_HOURS", "24"))
+        # Hand new messages to the worker at once (off in unit tests, which run the outbox).
+        self.NOTIFY_ENQUEUE = _flag("NOTIFY_ENQUEUE", True)
         # Key for secrets at rest (TOTP); defaults to one derived from SECRET_KEY.
         self.DATA_KEY = env.get("DATA_KEY")
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")

@@ -80,6 +80,7 @@ def make_app(database_url: str, **overrides) -> Flask:
         # Limits are tested on their own (test_accounts_abuse.py); elsewhere they would trip as
         # every test signs in from the same address.
         "RATELIMIT_ENABLED": False,
+        "NOTIFY_ENQUEUE": False,
         **overrides,
     }
     app = create_app(settings)

@@ -73,6 +73,14 @@ def link(
     victim.linked_at = utcnow()
     victim.invitation_code_hash = None  # used: it works once
     audit.record("case_linked", actor=user, subject=user)
+    from ..notify.outbox import queue_webhook
+
+    queue_webhook(
+        victim.case.agency,
+        "victim.linked",
+        {"case": victim.case.reference, "victim": victim.reference},
+        key=f"linked:{victim.id}",
+    )
     db.session.commit()
     return victim, None
 

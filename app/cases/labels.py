@@ -31,6 +31,7 @@ MILESTONES = {
     "sentence": (_l("The offender was sentenced"), "sentencing-and-uls"),
     "appeal": (_l("There is an appeal"), "sentencing-and-uls"),
     "offender_released": (_l("The offender was released"), "victim-contact-scheme"),
+    "offender_escaped": (_l("The offender has escaped or is missing from custody"), "victim-contact-scheme"),
     "case_closed": (_l("The case was closed"), "find-support"),
     "complaint_received": (_l("Your complaint was received"), "making-a-complaint"),
     "vps_offered": (_l("You were offered the chance to make a Victim Personal Statement"), "victim-personal-statement"),

@@ -21,6 +21,10 @@ class Agency(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     contact_email: Mapped[str | None] = mapped_column(String(320))
+    # Where the hub POSTs signed alerts, and the HMAC key, encrypted at rest (it must be read
+    # back to sign, so it cannot be a hash).
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    webhook_secret: Mapped[str | None] = mapped_column(String(300))
 
 
 class Case(db.Model):

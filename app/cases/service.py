@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..notify.outbox import queue_case_update
 from .models import Agency, Case, Milestone
 
 
@@ -51,6 +52,7 @@ def record_event(agency: Agency, case: Case, data: dict) -> tuple[Milestone, boo
             )
         )
         return existing, False
+    queue_case_update(milestone)  # same transaction: the news and the duty to tell it
     return milestone, True
 
 

@@ -38,6 +38,7 @@ VERDICT: Final = "verdict"
 SENTENCE: Final = "sentence"
 APPEAL: Final = "appeal"
 OFFENDER_RELEASED: Final = "offender_released"
+OFFENDER_ESCAPED: Final = "offender_escaped"
 CASE_CLOSED: Final = "case_closed"
 COMPLAINT_RECEIVED: Final = "complaint_received"
 VPS_OFFERED: Final = "vps_offered"
@@ -80,6 +81,7 @@ MILESTONE_TYPES: Final = MappingProxyType(
         SENTENCE: "The offender was sentenced.",
         APPEAL: "An appeal against conviction or sentence was lodged or decided.",
         OFFENDER_RELEASED: "The offender was released from custody.",
+        OFFENDER_ESCAPED: "The offender escaped or absconded from custody.",
         CASE_CLOSED: "The case was closed.",
         COMPLAINT_RECEIVED: "A service provider received the victim's complaint.",
         VPS_OFFERED: "The victim was offered the chance to make a Victim Personal Statement.",

@@ -5,24 +5,33 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import time
 import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
 
+from . import sink as mail_sink
+
 log = logging.getLogger(__name__)
 
 
-def send_email(to: str, subject: str, body: str) -> None:
+def send_email(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    message_id: str | None = None,
+    sender: str | None = None,
+) -> None:
+    """Send one message. A stable `message_id` lets the receiving side drop a repeat."""
     config = current_app.config
     message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
+    message["From"] = sender or config["MAIL_FROM"]
     message["To"] = to
     # Neutral subjects only: never the crime, the agency or the service's purpose.
     message["Subject"] = subject
-    message["Message-ID"] = f"<{uuid.uuid4()}@victim-care-hub>"
+    message["Message-ID"] = f"<{message_id or uuid.uuid4()}@victim-care-hub>"
     message.set_content(body)
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=10) as s:
@@ -33,17 +42,10 @@ def send_email(to: str, subject: str, body: str) -> None:
             s.send_message(message)
         log.info("e-mail sent", extra={"fields": {"channel": "smtp"}})
         return
-    sink = Path(config["MAIL_SINK_DIR"])
-    sink.mkdir(parents=True, exist_ok=True)
-    path = sink / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(message.as_bytes())
+    mail_sink.store(Path(config["MAIL_SINK_DIR"]), message.as_bytes())
     log.info("e-mail written to the local mail sink", extra={"fields": {"channel": "sink"}})
 
 
 def read_sink(sink: Path) -> list[EmailMessage]:
     """Messages in the local sink, oldest first (for demo users and tests)."""
-    from email import policy
-    from email.parser import BytesParser
-
-    parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(p.read_bytes()) for p in sorted(Path(sink).glob("*.eml"))]
+    return mail_sink.read(sink)

@@ -1,0 +1,60 @@
+"""The navigators' to-do list: opened by the hub when a victim may have missed something that
+matters (an unconfirmed critical update, a message that could not be delivered)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User, utcnow
+from ..extensions import db
+from .models import NavigatorTask
+
+
+def open_task(
+    *,
+    kind: str,
+    reason: str,
+    key: str,
+    user_id: int | None,
+    case_id: int | None = None,
+    milestone_id: int | None = None,
+) -> bool:
+    """Open a task once per cause (`key`); False if it already exists."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                NavigatorTask(
+                    dedupe_key=key,
+                    kind=kind,
+                    reason=reason,
+                    user_id=user_id,
+                    case_id=case_id,
+                    milestone_id=milestone_id,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def open_tasks(limit: int = 200) -> list[tuple[NavigatorTask, User | None]]:
+    """Oldest first: the longest-waiting victim comes first."""
+    rows = db.session.execute(
+        select(NavigatorTask, User)
+        .outerjoin(User, User.id == NavigatorTask.user_id)
+        .where(NavigatorTask.status == "open")
+        .order_by(NavigatorTask.created_at, NavigatorTask.id)
+        .limit(limit)
+    )
+    return [(task, user) for task, user in rows]
+
+
+def close_task(public_id: str, by: User) -> NavigatorTask | None:
+    task = db.session.scalar(select(NavigatorTask).where(NavigatorTask.public_id == public_id))
+    if task is None or task.status != "open":
+        return None
+    task.status = "done"
+    task.closed_at = utcnow()
+    task.assigned_to_id = by.id
+    return task

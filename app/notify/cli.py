@@ -1,0 +1,43 @@
+"""`flask notify …`: run the outbox by hand and the local mail sink."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+notify_cli = AppGroup("notify", help="Messages to victims and agencies.")
+
+
+@notify_cli.command("sweep")
+def sweep_command() -> None:
+    """Send every message that is due now, and escalate unconfirmed critical updates."""
+    from .delivery import sweep
+    from .escalation import escalate_unconfirmed
+
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        tally = sweep()
+        escalated = escalate_unconfirmed()
+    click.echo(", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) or "nothing due")
+    click.echo(f"critical updates escalated to navigators: {escalated}")
+
+
+@notify_cli.command("sink")
+@click.option("--port", default=1025, show_default=True)
+def sink_command(port: int) -> None:
+    """Run the local SMTP mail sink on 127.0.0.1 (messages kept under MAIL_SINK_DIR)."""
+    from .sink import start
+
+    directory = Path(current_app.config["MAIL_SINK_DIR"])
+    controller = start(directory, port=port)
+    click.echo(f"Mail sink on 127.0.0.1:{port}, keeping messages in {directory}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()

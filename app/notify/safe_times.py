@@ -1,0 +1,53 @@
+"""When a message may reach a victim: only on the days and between the hours they said are safe,
+in London time (whatever the server's clock zone), so an update never lights up a phone that
+someone else is watching at a time the victim did not choose. No Flask here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock(value: str) -> dt.time:
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _local(day: dt.date, at: dt.time) -> dt.datetime:
+    # A wall-clock time skipped by the spring change (01:30 on the last Sunday in March) is
+    # read as the instant after the jump: zoneinfo's fold=0 gives the earlier offset, which
+    # converted to UTC lands inside the new hour, never before the victim's window opens.
+    return dt.datetime.combine(day, at, tzinfo=LONDON)
+
+
+def next_safe_time(
+    now: dt.datetime, days: Iterable[str], start: str, end: str
+) -> dt.datetime | None:
+    """The first instant at or after `now` inside the victim's safe window, in UTC.
+
+    `days` are three-letter names ("mon"…); `start` and `end` are "HH:MM" London times with
+    start < end. None if no day is safe: the victim chose not to be contacted.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    safe_days = {d.strip().lower() for d in days if d and d.strip()}
+    if not safe_days:
+        return None
+    opens, closes = _clock(start), _clock(end)
+    today = now.astimezone(LONDON).date()
+    for offset in range(8):  # a week from today always contains every safe day
+        day = today + dt.timedelta(days=offset)
+        if DAYS[day.weekday()] not in safe_days:
+            continue
+        window_start, window_end = _local(day, opens), _local(day, closes)
+        if now < window_end:
+            return max(now, window_start).astimezone(dt.UTC)
+    return None  # unreachable with a valid day name; an unknown one means "never"
+
+
+def is_safe(now: dt.datetime, days: Iterable[str], start: str, end: str) -> bool:
+    return next_safe_time(now, days, start, end) == now.astimezone(dt.UTC)
