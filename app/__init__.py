@@ -11,7 +11,17 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, converters, errors, http_cache, i18n, request_log, security, template_helpers
+from . import (
+    assets,
+    converters,
+    errors,
+    http_cache,
+    i18n,
+    request_log,
+    security,
+    sqlite,  # noqa: F401  (registers the SQLite connection settings)
+    template_helpers,
+)
 from .config import ROOT, Config
 from .content import ContentStore
 from .extensions import babel, csrf, db, htmx, limiter, migrate

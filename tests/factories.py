@@ -88,3 +88,26 @@ def create_partner_client(*, agency, scope: str = "cases:write events:write"):
     db.session.add(client)
     db.session.commit()
     return client, secret
+
+
+def create_linked_case(*, user: User, agency=None, reference: str | None = None):
+    """A case with `user` linked to it as its victim (as if they had used their invitation)."""
+    from app.accounts.models import new_public_id
+    from app.cases.models import Case, CaseVictim
+
+    agency = agency or create_agency()
+    case = Case(agency_id=agency.id, reference=reference or f"C-{secrets.token_hex(4)}",
+                crime_type="robbery")  # fmt: skip
+    db.session.add(case)
+    db.session.flush()
+    victim = CaseVictim(
+        case_id=case.id,
+        reference=f"V-{secrets.token_hex(3)}",
+        invitation_reference=f"HUB-{new_public_id()[:6]}",
+        invitation_expires_at=utcnow(),
+        user_id=user.id,
+        linked_at=utcnow(),
+    )
+    db.session.add(victim)
+    db.session.commit()
+    return case, victim

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -34,8 +34,13 @@ def find_by_public_id(public_id: str | None) -> User | None:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """Links in e-mails use BASE_URL, never the Host header an attacker could set."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """Links in e-mails use BASE_URL, never the Host header an attacker could set. Works in the
+    worker too, where there is no request to build URLs from."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
 
 
 # Sign-up and confirmation ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ..accounts.models import Role
 from ..accounts.policy import login_required
 from ..extensions import db, limiter
 from ..i18n import localized_route
+from ..notify import outbox
 from . import bp, invitations
 from .forms import LinkCaseForm
 from .labels import MILESTONES
@@ -68,10 +69,31 @@ def timeline(lang: str, public_id: str):
     more = len(milestones) > PAGE_SIZE
     context = {
         "link": link,
+        "awaiting": outbox.awaiting_confirmation(g.user, link.case_id),
         "milestones": milestones[:PAGE_SIZE],
         "more": more,
+        "seen": request.args.get("seen"),
+        "critical": outbox.CRITICAL_TYPES,
         "labels": MILESTONES,
     }
     if "HX-Request" in request.headers:
         return render_block("cases/timeline.html", "items", **context)
     return render_template("cases/timeline.html", **context)
+
+
+@localized_route(bp, "/account/cases/<pid:public_id>/seen/<pid:milestone_id>", methods=["POST"])
+@login_required(Role.VICTIM)
+def confirm_seen(lang: str, public_id: str, milestone_id: str):
+    """The victim says they have read a critical update (a release, an escape, new bail
+    conditions): nobody needs to call them about it now."""
+    link = invitations.case_of(g.user, public_id)
+    milestone = link and db.session.scalar(
+        select(Milestone).where(
+            Milestone.public_id == milestone_id, Milestone.case_id == link.case_id
+        )
+    )
+    if milestone is None:
+        abort(404)
+    if outbox.confirm(g.user, milestone):
+        db.session.commit()
+    return redirect(url_for("cases.timeline", public_id=link.public_id, seen=milestone.public_id))

@@ -18,9 +18,8 @@ def sweep_command() -> None:
     from .delivery import sweep
     from .escalation import escalate_unconfirmed
 
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
-        tally = sweep()
-        escalated = escalate_unconfirmed()
+    tally = sweep()
+    escalated = escalate_unconfirmed()
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) or "nothing due")
     click.echo(f"critical updates escalated to navigators: {escalated}")
 

@@ -38,10 +38,7 @@ def _app():
 
 
 def _in_app(work: Callable[[], T]) -> T:
-    """Run inside the app with a request context on BASE_URL, so links in messages are built
-    the same way as in the web app (and never from a Host header)."""
-    app = _app()
-    with app.test_request_context("/", base_url=app.config["BASE_URL"]):
+    with _app().app_context():
         return work()
 
 

@@ -15,8 +15,11 @@ from .schemas import (
     ErrorSchema,
     EventSchema,
     MilestoneSchema,
+    PingSchema,
     VictimCreatedSchema,
     VictimSchema,
+    WebhookSchema,
+    WebhookStateSchema,
 )
 
 ERRORS = {
@@ -95,6 +98,9 @@ def document() -> dict:
         "VictimCreated": VictimCreatedSchema,
         "BatchResults": BatchResultsSchema,
         "Error": ErrorSchema,
+        "Webhook": WebhookSchema,
+        "WebhookState": WebhookStateSchema,
+        "Ping": PingSchema,
     }.items():
         spec.components.schema(name, schema=schema)
     reference = {
@@ -136,6 +142,41 @@ def document() -> dict:
         path="/api/v1/events/batch",
         operations={
             "post": _write("Send up to 500 events", "Batch", "BatchResults", "events:write")
+        },
+    )
+    spec.path(
+        path="/api/v1/webhook",
+        operations={
+            "get": {
+                "summary": "Read your alert URL (never the secret)",
+                "security": [{"oauth2": []}],
+                "responses": {"200": {"description": "The URL", **_json("WebhookState")}, **ERRORS},
+            },
+            "put": {
+                **_write("Register your alert URL; returns a new signing secret", "Webhook",
+                         "WebhookState", "cases:write"),
+                "security": [{"oauth2": []}],
+                "responses": {
+                    "200": {"description": "Registered (a repeat: secret null)",
+                            **_json("WebhookState")},
+                    **ERRORS,
+                },
+            },
+            "delete": {
+                "summary": "Stop alerts",
+                "security": [{"oauth2": []}],
+                "responses": {"204": {"description": "Removed"}, **ERRORS},
+            },
+        },
+    )  # fmt: skip
+    spec.path(
+        path="/api/v1/webhook/ping",
+        operations={
+            "post": {
+                "summary": "Send a signed test alert to your URL",
+                "security": [{"oauth2": []}],
+                "responses": {"202": {"description": "Queued", **_json("Ping")}, **ERRORS},
+            }
         },
     )
     return spec.to_dict()

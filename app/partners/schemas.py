@@ -168,3 +168,38 @@ class BatchResultSchema(Schema):
 
 class BatchResultsSchema(Schema):
     results = fields.List(fields.Nested(BatchResultSchema), required=True)
+
+
+WEBHOOK_EVENTS = {
+    "victim.linked": "A victim linked your case to their hub account.",
+    "update.confirmed": "A victim confirmed they have seen a critical update you sent.",
+    "update.unconfirmed": "A victim has not confirmed a critical update in time: a hub "
+    "navigator is contacting them.",
+    "ping": "A test you asked for.",
+}
+
+
+class WebhookSchema(Schema):
+    url = fields.Url(
+        required=True,
+        schemes={"https", "http"},
+        require_tld=False,
+        validate=validate.Length(max=500),
+        metadata={"description": "https only (http to loopback outside production)."},
+    )
+
+
+class WebhookStateSchema(Schema):
+    url = fields.String(allow_none=True, required=True)
+    secret = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The HMAC key for Hub-Signature. Shown once, when you register; "
+            "null when the request is repeated or read back."
+        },
+    )
+    events = fields.Dict(keys=fields.String(), values=fields.String(), dump_default=WEBHOOK_EVENTS)
+
+
+class PingSchema(Schema):
+    queued = fields.Boolean(required=True)

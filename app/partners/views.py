@@ -4,27 +4,34 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from authlib.integrations.flask_oauth2 import current_token
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, current_app, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from ..accounts.crypto import encrypt
+from ..accounts.models import new_public_id
 from ..cases import invitations
 from ..cases import service as cases
 from ..extensions import csrf, db, limiter
+from ..notify import webhooks
+from ..notify.outbox import queue_webhook
 from . import bp
 from .errors import api_error
 from .idempotency import idempotent
 from .oauth import authorization, require_oauth
 from .openapi import document
 from .schemas import (
+    WEBHOOK_EVENTS,
     BatchEventSchema,
     BatchSchema,
     CaseSchema,
     EventSchema,
     MilestoneSchema,
     VictimSchema,
+    WebhookSchema,
 )
 
 # Bearer tokens, not cookies, authenticate these requests: there is no session to forge.
@@ -185,6 +192,62 @@ def post_batch():
         return {"results": results}, 200
 
     return idempotent(client, handler)
+
+
+@bp.get("/api/v1/webhook")
+@require_oauth()
+@api
+def get_webhook():
+    agency = current_token.client.agency
+    response = jsonify({"url": agency.webhook_url, "secret": None, "events": WEBHOOK_EVENTS})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.put("/api/v1/webhook")
+@require_oauth()
+@api
+def put_webhook():
+    """Register (or move) the agency's alert URL. Each call issues a new signing secret."""
+    client = current_token.client
+    data = WebhookSchema().load(_json_body())
+    try:
+        webhooks.check_url(data["url"], allow_private=current_app.config["HUB_ENV"] != "production")
+    except webhooks.WebhookRefused as exc:
+        raise ValidationError({"url": [str(exc)]}) from exc
+
+    def handler() -> tuple[dict, int, dict]:
+        secret = "whsec_" + secrets.token_urlsafe(32)
+        agency = client.agency
+        agency.webhook_url = data["url"]
+        agency.webhook_secret = encrypt(secret)
+        body = {"url": agency.webhook_url, "events": WEBHOOK_EVENTS}
+        return {**body, "secret": secret}, 200, {**body, "secret": None}
+
+    return idempotent(client, handler)
+
+
+@bp.delete("/api/v1/webhook")
+@require_oauth()
+@api
+def delete_webhook():
+    agency = current_token.client.agency
+    agency.webhook_url = agency.webhook_secret = None
+    db.session.commit()
+    return Response(status=204)
+
+
+@bp.post("/api/v1/webhook/ping")
+@require_oauth()
+@api
+def ping_webhook():
+    """Queue a signed test alert to the registered URL."""
+    agency = current_token.client.agency
+    if not agency.webhook_url:
+        abort(404, "Register a webhook URL first.")
+    queued = queue_webhook(agency, "ping", {"hello": True}, key=f"ping:{new_public_id()}")
+    db.session.commit()
+    return jsonify({"queued": queued}), 202
 
 
 @bp.get("/api/v1/openapi.json")

@@ -29,6 +29,7 @@ PARAMS = {
     "section": "rights",
     "revision_id": 999999,
     "reference": "NO-SUCH-CASE",
+    "milestone_id": "nobodys-id-456",
 }
 
 OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
@@ -100,6 +101,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     "cases.my_cases": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
     "cases.link_case": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
     "cases.timeline": {**signed_in_only(NOT_FOUND)},  # nobody's case: not found for everyone
+    "cases.confirm_seen": everyone(NOT_ALLOWED),
+    "navigator.task_list": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
+    "navigator.task_done": everyone(NOT_ALLOWED),
+    "partners.get_webhook": everyone(401),
+    "partners.put_webhook": everyone(401),  # one URL for GET, PUT and DELETE
+    "partners.delete_webhook": everyone(401),
+    "partners.ping_webhook": everyone(NOT_ALLOWED),
 }
 
 
