@@ -18,11 +18,11 @@ install: ## Install what is missing to run the hub (apt, pip, npm, assets, trans
 install-test: ## Install what is missing to test the hub (adds Chromium and dev tools)
 	@scripts/install.sh test
 
-run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT) (OIDC_DEMO=1: also sign in through a local OpenID provider)
+run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT) with the message worker and a local mail sink (OIDC_DEMO=1: also sign in through a local OpenID provider)
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Serving the Victim Care Hub on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
-	$(if $(filter 1,$(OIDC_DEMO)),PORT=$(PORT) scripts/oidc-demo.sh) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
+	$(if $(filter 1,$(OIDC_DEMO)),PORT=$(PORT) scripts/oidc-demo.sh) scripts/serve.sh $(PORT)
 
 test: install-test ## Lint, security scan, content and translation checks, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests
 	$(BIN)/ruff check app tests e2e bench migrations

@@ -44,6 +44,7 @@ def configure_logging(level: str = "INFO") -> None:
     # WeasyPrint narrates every step of every PDF at INFO; Flask-Limiter logs the client's IP
     # address at INFO when a limit is hit. Neither belongs in our logs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd, the local mail sink
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 

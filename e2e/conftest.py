@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from app.notify import sink as mail_sink_server
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "e2e" / "screenshots"
 CHROMIUM_ARGS = [
@@ -80,12 +82,18 @@ def live_content(tmp_path_factory) -> Path:
 def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_content: Path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    smtp_port = _free_port()
+    smtp = mail_sink_server.start(mail_sink, port=smtp_port)
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'hub.db'}",
         "EXIT_REDIRECT_URL": neutral_site,
         "LOG_REQUESTS": "0",
         "MAIL_SINK_DIR": str(mail_sink),
+        # Mail goes over SMTP to the local sink on loopback, as in `make run`.
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "HUEY_SQLITE_PATH": str(tmp_path_factory.mktemp("huey") / "huey.db"),
         "BASE_URL": base,
         "CONTENT_DIR": str(live_content),
         "CONTENT_RELOAD_SECONDS": "0",
@@ -115,6 +123,15 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    # The worker that sends messages from the outbox, as `make run` starts it.
+    worker = subprocess.Popen(
+        [str(bin_dir / "huey_consumer"), "app.notify.worker.huey", "--workers", "2",
+         "--worker-type", "thread"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -127,8 +144,10 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
                 raise RuntimeError("the e2e server did not start: " + log) from exc
             time.sleep(0.2)
     yield base
-    server.terminate()
-    server.wait(timeout=10)
+    for process in (server, worker):
+        process.terminate()
+        process.wait(timeout=10)
+    smtp.stop()
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,9 @@ account page in English and Arabic at phone width."""
 
 from __future__ import annotations
 
-import email
 import re
 import secrets
 import time
-from email import policy
 from pathlib import Path
 
 import pyotp
@@ -16,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from app.notify.sink import read as read_sink
 from e2e.conftest import screenshot
 
 PASSWORD = "a long and memorable passphrase"
@@ -26,8 +25,7 @@ RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-pract
 def newest_link(sink: Path, address: str, timeout: float = 10) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for path in sorted(sink.glob("*.eml"), reverse=True):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for message in reversed(read_sink(sink)):  # newest first
             if message["To"] == address:
                 return re.search(r"https?://\S+", message.get_content()).group(0)
         time.sleep(0.2)

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email
 import json
+import time
 import urllib.request
 import uuid
+from email import policy
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -85,3 +90,63 @@ def test_an_agency_event_reaches_the_victims_timeline(page: Page, live_server: s
     context.close()
     assert results.response["passes"]
     assert not results.response["violations"], [v["id"] for v in results.response["violations"]]
+
+
+def set_safe_times_around_now(page: Page, base: str) -> None:
+    """As the victim would: every day, from this hour until two hours on (London time)."""
+    hour = dt.datetime.now(ZoneInfo("Europe/London")).hour
+    page.goto(f"{base}/account/profile")
+    page.locator("input[name=contact_channel][value=email]").check()
+    for box in page.locator("input[name=safe_days]").all():
+        box.check()
+    page.locator("select[name=safe_from]").select_option(f"{hour:02d}:00")
+    page.locator("select[name=safe_to]").select_option(f"{min(hour + 2, 24):02d}:00")
+    page.locator("input[name=may_name_hub][value=no]").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+
+
+def wait_for_mail(sink: Path, address: str, after: float, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sink.glob("*.eml"):
+            if path.stat().st_mtime < after:
+                continue
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if message["To"] == address:
+                return message
+        time.sleep(0.25)
+    raise AssertionError(f"no new e-mail to {address} within {timeout} s")
+
+
+def test_a_release_is_emailed_within_safe_times_and_confirmed(
+    page: Page, live_server: str, mail_sink: Path
+):
+    """An agency reports a release: the worker e-mails the victim through the SMTP sink at once
+    (now is inside their safe time), in neutral words; the victim signs in and confirms."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in_as_demo_victim(page, live_server)
+    set_safe_times_around_now(page, live_server)
+    sent_after = time.time() - 1
+    event_id = f"e2e-release-{uuid.uuid4().hex[:8]}"
+    occurred = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    api(live_server, "POST", "/api/v1/cases/DEMO-0001/events",
+        {"id": event_id, "type": "offender_released", "occurred_at": occurred},
+        token(live_server))  # fmt: skip
+
+    message = wait_for_mail(mail_sink, "demo@example.org", after=sent_after)
+    assert message["Subject"] == "Important: please sign in today"
+    body = message.get_content()
+    assert "/account/sign-in" in body
+    for word in ("released", "offender", "police", "Victim Care Hub", "DEMO-0001"):
+        assert word not in body and word not in message["From"], word
+
+    page.goto(f"{live_server}/account/cases")
+    page.locator("#main-content a[href*='/account/cases/']").first.click()
+    first = page.locator(".app-timeline__item").first
+    expect(first.locator("h3")).to_contain_text("The offender was released")
+    expect(first.locator(".govuk-tag")).to_have_text("Important")
+    screenshot(page, "31-critical-update-360")
+    first.get_by_role("button", name="I have read this update").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    expect(page.get_by_role("button", name="I have read this update")).to_have_count(0)

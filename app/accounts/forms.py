@@ -128,6 +128,8 @@ DAYS = [
     SelectChoice("sun", _l("Sunday")),
 ]
 HOURS = [SelectChoice(f"{h:02d}:00", f"{h:02d}:00") for h in range(24)]
+# "Until" runs to midnight: 24:00 is the end of the day, so a whole day can be chosen.
+UNTIL_HOURS = [*HOURS[1:], SelectChoice("24:00", "24:00")]
 
 
 class ProfileForm(FlaskForm):
@@ -160,7 +162,7 @@ class ProfileForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose at least one day"))],
     )
     safe_from = SelectField(_l("From"), widget=GovSelect(), choices=HOURS)
-    safe_to = SelectField(_l("Until"), widget=GovSelect(), choices=HOURS)
+    safe_to = SelectField(_l("Until"), widget=GovSelect(), choices=UNTIL_HOURS)
     may_name_hub = RadioField(
         _l("May our messages say they come from Victim Care Hub?"),
         widget=GovRadioInput(),

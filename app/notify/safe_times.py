@@ -30,20 +30,23 @@ def next_safe_time(
     """The first instant at or after `now` inside the victim's safe window, in UTC.
 
     `days` are three-letter names ("mon"…); `start` and `end` are "HH:MM" London times with
-    start < end. None if no day is safe: the victim chose not to be contacted.
+    start < end; `end` may be "24:00", midnight at the end of the day. None if no day is safe: the victim chose not to be contacted.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     safe_days = {d.strip().lower() for d in days if d and d.strip()}
     if not safe_days:
         return None
-    opens, closes = _clock(start), _clock(end)
+    opens = _clock(start)
+    midnight = end == "24:00"  # the end of the day
+    closes = dt.time(0) if midnight else _clock(end)
     today = now.astimezone(LONDON).date()
     for offset in range(8):  # a week from today always contains every safe day
         day = today + dt.timedelta(days=offset)
         if DAYS[day.weekday()] not in safe_days:
             continue
-        window_start, window_end = _local(day, opens), _local(day, closes)
+        window_start = _local(day, opens)
+        window_end = _local(day + dt.timedelta(days=1) if midnight else day, closes)
         if now < window_end:
             return max(now, window_start).astimezone(dt.UTC)
     return None  # unreachable with a valid day name; an unknown one means "never"

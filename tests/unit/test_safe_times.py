@@ -43,6 +43,16 @@ def test_evenings_only_and_weekends():
     ).astimezone(dt.UTC)
 
 
+def test_until_midnight():
+    late = london(2026, 11, 24, 23, 30)
+    assert next_safe_time(late, WEEKDAYS, "09:00", "24:00") == late.astimezone(dt.UTC)
+    friday_late = london(2026, 11, 27, 23, 59)
+    assert next_safe_time(friday_late, ["fri"], "00:00", "24:00") == friday_late.astimezone(dt.UTC)
+    assert next_safe_time(london(2026, 11, 28, 0, 0), ["fri"], "00:00", "24:00") == london(
+        2026, 12, 4, 0, 0
+    ).astimezone(dt.UTC)
+
+
 def test_no_safe_day_means_no_contact():
     assert next_safe_time(london(2026, 11, 24, 12, 0), [], "09:00", "17:00") is None
     assert next_safe_time(london(2026, 11, 24, 12, 0), [""], "09:00", "17:00") is None
@@ -61,16 +71,15 @@ def test_naive_times_are_refused():
     ),
     days=st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1),
     start=st.integers(0, 22),
-    length=st.integers(1, 23),
+    length=st.integers(1, 24),
 )
 def test_the_answer_is_never_early_and_always_inside_a_safe_window(now, days, start, length):
-    end = min(start + length, 23)
-    if end <= start:
-        return
+    end = min(start + length, 24)
     answer = next_safe_time(now, days, f"{start:02d}:00", f"{end:02d}:00")
     assert answer is not None
     assert answer >= now
     assert answer - now < dt.timedelta(days=8)
     local = answer.astimezone(LONDON)
     assert ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[local.weekday()] in days
-    assert dt.time(start) <= local.time() < dt.time(end)
+    assert dt.time(start) <= local.time()
+    assert end == 24 or local.time() < dt.time(end)

@@ -1,0 +1,120 @@
+"""The real worker (huey's consumer, as `make run` starts it) killed in the middle of sending:
+every message still arrives, and the SMTP sink keeps each one exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.notify import outbox, sink
+from app.notify.models import Notification, UpdateConfirmation
+from tests.factories import create_linked_case, create_user
+
+pytestmark = pytest.mark.usefixtures("app_context")
+MESSAGES = 8
+
+
+class SlowSink(sink.SinkHandler):
+    """Keeps each message at once, then holds its answer to the first one for a while: long
+    enough for the test to kill the worker after the message arrived but before the worker
+    heard it was accepted (the worst moment: sent, but not recorded as sent)."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.first_arrived = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        answer = await super().handle_DATA(server, session, envelope)
+        if not self.first_arrived.is_set():
+            self.first_arrived.set()
+            await asyncio.sleep(30)
+        return answer
+
+
+def _worker(env: dict) -> subprocess.Popen:
+    consumer = Path(sys.executable).parent / "huey_consumer"
+    return subprocess.Popen(
+        [str(consumer), "app.notify.worker.huey", "--workers", "1", "--worker-type", "thread"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _statuses() -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Notification.status).order_by(Notification.id)))
+
+
+def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(app, tmp_path):
+    db.session.execute(delete(UpdateConfirmation))
+    db.session.execute(delete(Notification))
+    db.session.commit()
+    for _ in range(MESSAGES):
+        user = create_user()
+        user.safe_days, user.safe_from, user.safe_to = (
+            "mon,tue,wed,thu,fri,sat,sun",
+            "00:00",
+            "23:59",
+        )
+        _case, _victim = create_linked_case(user=user)
+        milestone = outbox.Milestone(case_id=_case.id, agency_id=_case.agency_id,
+                                     agency_event_id=f"w-{user.id}", type="charged",
+                                     occurred_at=outbox.utcnow())  # fmt: skip
+        db.session.add(milestone)
+        db.session.flush()
+        outbox.queue_case_update(milestone)
+    db.session.commit()
+    assert _statuses() == ["pending"] * MESSAGES
+
+    handler = SlowSink(tmp_path / "mail")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(port),
+        "NOTIFY_LEASE_SECONDS": "2",
+        "LOG_REQUESTS": "0",
+    }
+    env.pop("REDIS_URL", None)
+    worker = _worker(env)
+    try:
+        assert handler.first_arrived.wait(60), worker.stderr.read1().decode()
+        os.killpg(worker.pid, signal.SIGKILL)  # no goodbye: as if the machine died
+        worker.wait(10)
+        assert "sending" in _statuses()  # claimed, sent, never recorded
+        time.sleep(2.5)  # the dead worker's lease runs out
+        worker = _worker(env)
+        deadline = time.monotonic() + 60
+        while _statuses() != ["sent"] * MESSAGES:
+            assert time.monotonic() < deadline, _statuses()
+            time.sleep(0.2)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(10)
+        controller.stop()
+    kept = sink.read(tmp_path / "mail")
+    assert len(kept) == MESSAGES  # every message, once
+    assert len({m["Message-ID"] for m in kept}) == MESSAGES
+    assert handler.received == MESSAGES + 1  # the one in flight at the kill came twice
+    attempts = db.session.scalars(select(Notification.attempts)).all()
+    assert sorted(attempts) == [1] * (MESSAGES - 1) + [2]
