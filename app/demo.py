@@ -143,10 +143,27 @@ def ensure_demo_case(victim: User) -> str:
 
 
 @click.command("demo", help="Load demonstration data: search index and demo accounts.")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1, max=9_999_999),
+    default=None,
+    help="Also add this many realistic cases with histories and victims (benchmarks).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="For --scale.")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(scale: int | None, seed: int) -> None:
     if current_app.config["HUB_ENV"] == "production":
         raise click.ClickException("demo data is never loaded in production")
+    if scale:
+        from .scale import SCALE_PASSWORD, generate
+
+        with click.progressbar(length=scale, label=f"demo: {scale:,} cases",
+                               show_pos=True, show_eta=True) as bar:  # fmt: skip
+            made = generate(scale, seed=seed, progress=bar.update)
+        click.echo(f"demo: {made.cases:,} cases, {made.milestones:,} events, {made.victims:,} "
+                   f"victims, {made.users:,} of them with accounts (password "
+                   f'"{SCALE_PASSWORD}")')  # fmt: skip
+        return
     changed = sync_index(content_store())
     click.echo(f"demo: search index ready ({changed} documents updated)")
     for email, role in DEMO_PEOPLE:

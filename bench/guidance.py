@@ -11,44 +11,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import json
 import os
-import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-RESULTS = ROOT / "bench" / "results.json"
-README = ROOT / "bench" / "README.md"
+from common import BIN, ROOT, free_port, machine, save, start, stop, update_readme, wait_for
+
 PAGE_PATH = "/guidance/your-rights"
 WEIGHT_PAGES = {"home": "/", "guidance page": PAGE_PATH, "search": "/search?q=court",
                 "guidance page (Arabic)": "/ar" + PAGE_PATH}  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -67,16 +44,6 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
-
-
-def start(cmd: list[str], env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=15)
 
 
 def load(cmd: list[str], url: str, env: dict, args: argparse.Namespace) -> dict:
@@ -201,13 +168,10 @@ http {{
         "app_vs_floor": round(results["app"]["rps"] / results["floor"]["rps"], 3),
         "page_weight": weights,
     }
-    machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    stored.update({"guidance": guidance, "machine": machine, "date": dt.date.today().isoformat()})
-    RESULTS.write_text(json.dumps(stored, indent=2) + "\n")
-    table = render_table(guidance, machine)
+    save("guidance", guidance)
+    table = render_table(guidance, machine())
     print(table)
-    update_readme(table)
+    update_readme("guidance", "Anonymous guidance page", table)
     return 0
 
 
@@ -234,17 +198,6 @@ def render_table(g: dict, machine: str) -> str:
              "visit fetches only the HTML (a 304 when unchanged): CSS and JS are cached for a year "
              "under content-hashed names."]  # fmt: skip
     return "\n".join(rows)
-
-
-def update_readme(table: str) -> None:
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    start, end = "<!-- guidance:start -->", "<!-- guidance:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text += f"\n## Anonymous guidance page\n\n{block}\n"
-    README.write_text(text)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def link(
         victim.case.agency,
         "victim.linked",
         {"case": victim.case.reference, "victim": victim.reference},
-        key=f"linked:{victim.id}",
+        key=f"linked:{victim.public_id}",
     )
     db.session.commit()
     return victim, None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from ..accounts.models import new_public_id, utcnow
+from ..bulk import insert_new
 from ..extensions import db
-from ..notify.outbox import queue_case_update
+from ..notify.outbox import queue_case_updates
 from .models import Agency, Case, Milestone
 
 
@@ -28,32 +29,48 @@ def upsert_case(agency: Agency, reference: str, data: dict) -> tuple[Case, bool]
     return case, created
 
 
+def find_cases(agency: Agency, references: set[str]) -> dict[str, Case]:
+    if not references:
+        return {}
+    rows = db.session.scalars(
+        select(Case).where(Case.agency_id == agency.id, Case.reference.in_(references))
+    )
+    return {case.reference: case for case in rows}
+
+
+def record_events(agency: Agency, items: list[tuple[Case, dict]]) -> dict[str, bool]:
+    """Store events once each: {agency event id: True if new, False if already stored}. The
+    messages about the new ones are queued in the same transaction."""
+    now = utcnow()
+    rows = [
+        {
+            "public_id": new_public_id(), "case_id": case.id, "agency_id": agency.id,
+            "agency_event_id": data["id"], "type": data["type"],
+            "occurred_at": data["occurred_at"], "received_at": now,
+            "duty": data.get("duty"), "detail": data.get("detail"),
+        }
+        for case, data in items
+    ]  # fmt: skip
+    created = insert_new(
+        Milestone,
+        rows,
+        unique=("agency_id", "agency_event_id"),
+        returning=("id", "public_id", "case_id", "agency_event_id", "type", "detail"),
+    )
+    queue_case_updates(created, now)  # same transaction: the news and the duty to tell it
+    new = {row.agency_event_id for row in created}
+    return {data["id"]: data["id"] in new for _case, data in items}
+
+
 def record_event(agency: Agency, case: Case, data: dict) -> tuple[Milestone, bool]:
-    """Store an event once. A repeat of the same agency event id returns the first."""
-    existing = db.session.scalar(
+    """Store one event. A repeat of the same agency event id returns the first."""
+    created = record_events(agency, [(case, data)])[data["id"]]
+    milestone = db.session.scalar(
         select(Milestone).where(
             Milestone.agency_id == agency.id, Milestone.agency_event_id == data["id"]
         )
     )
-    if existing is not None:
-        return existing, False
-    milestone = Milestone(
-        case_id=case.id, agency_id=agency.id, agency_event_id=data["id"], type=data["type"],
-        occurred_at=data["occurred_at"], duty=data.get("duty"), detail=data.get("detail"),
-    )  # fmt: skip
-    try:
-        with db.session.begin_nested():  # a savepoint: one clash must not undo the batch
-            db.session.add(milestone)
-    except IntegrityError:
-        # Another request stored the same event between our look and our write.
-        existing = db.session.scalar(
-            select(Milestone).where(
-                Milestone.agency_id == agency.id, Milestone.agency_event_id == data["id"]
-            )
-        )
-        return existing, False
-    queue_case_update(milestone)  # same transaction: the news and the duty to tell it
-    return milestone, True
+    return milestone, created
 
 
 def timeline(case: Case, *, limit: int = 50) -> list[Milestone]:

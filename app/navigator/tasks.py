@@ -4,9 +4,9 @@ matters (an unconfirmed critical update, a message that could not be delivered).
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User, new_public_id, utcnow
+from ..bulk import insert_new
 from ..extensions import db
 from .models import NavigatorTask
 
@@ -21,21 +21,12 @@ def open_task(
     milestone_id: int | None = None,
 ) -> bool:
     """Open a task once per cause (`key`); False if it already exists."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                NavigatorTask(
-                    dedupe_key=key,
-                    kind=kind,
-                    reason=reason,
-                    user_id=user_id,
-                    case_id=case_id,
-                    milestone_id=milestone_id,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    row = {
+        "public_id": new_public_id(), "dedupe_key": key, "kind": kind, "reason": reason,
+        "user_id": user_id, "case_id": case_id, "milestone_id": milestone_id,
+        "status": "open", "created_at": utcnow(),
+    }  # fmt: skip
+    return bool(insert_new(NavigatorTask, [row], unique=("dedupe_key",), returning=("id",)))
 
 
 def open_tasks(limit: int = 200) -> list[tuple[NavigatorTask, User | None]]:

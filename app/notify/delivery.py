@@ -187,7 +187,7 @@ def _failed(notification: Notification) -> None:
     open_task(
         kind="contact_victim",
         reason="message_failed",
-        key=f"failed:{notification.id}",
+        key=f"failed:{notification.public_id}",
         user_id=notification.user_id,
         case_id=notification.payload.get("case"),
     )

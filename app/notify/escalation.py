@@ -33,7 +33,7 @@ def escalate_unconfirmed(now: dt.datetime | None = None) -> int:
         open_task(
             kind="contact_victim",
             reason="critical_update_unconfirmed",
-            key=f"unconfirmed:{confirmation.id}",
+            key=f"unconfirmed:{milestone.public_id}:{confirmation.user_id}",
             user_id=confirmation.user_id,
             case_id=milestone.case_id,
             milestone_id=milestone.id,
@@ -49,7 +49,7 @@ def escalate_unconfirmed(now: dt.datetime | None = None) -> int:
             "update.unconfirmed",
             {"case": milestone.case.reference, "event": milestone.agency_event_id,
              "victim": victim, "navigator_contacting": True},
-            key=f"unconfirmed:{confirmation.id}",
+            key=f"unconfirmed:{milestone.public_id}:{confirmation.user_id}",
             now=now,
         )  # fmt: skip
     db.session.commit()

@@ -4,17 +4,19 @@ someone about it are committed together or not at all. The worker sends them lat
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 
 from flask import current_app
 from sqlalchemy import event, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User, as_utc, utcnow
+from ..accounts.models import User, as_utc, new_public_id, utcnow
+from ..bulk import insert_new
 from ..cases.models import Agency, CaseVictim, Milestone
 from ..entitlements import vocabulary as v
 from ..extensions import db
-from .models import Notification, UpdateConfirmation
+from .models import PENDING, Notification, UpdateConfirmation
 from .safe_times import next_safe_time
 
 # Updates no victim should learn of by chance: they must say they have seen them.
@@ -40,60 +42,71 @@ def is_critical(milestone: Milestone, now: dt.datetime) -> bool:
     return False
 
 
-def _add_once(row: Notification | UpdateConfirmation) -> bool:
-    """Insert unless its unique key exists. A savepoint keeps the caller's transaction alive."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        return False
-    if isinstance(row, Notification):
-        db.session.info.setdefault("outbox", []).append((row.id, row.not_before))
-    return True
+def _queue(rows: list[dict]) -> int:
+    """Insert outbox rows whose dedupe_key is new; note them for the worker after commit."""
+    now = utcnow()
+    for row in rows:
+        row.setdefault("public_id", new_public_id())
+        row.update(status=PENDING, attempts=0, created_at=now)
+    created = insert_new(Notification, rows, unique=("dedupe_key",), returning=("id", "not_before"))
+    db.session.info.setdefault("outbox", []).extend((r.id, r.not_before) for r in created)
+    return len(created)
+
+
+def queue_case_updates(milestones: Sequence, now: dt.datetime | None = None) -> int:
+    """Queue messages to every victim linked to each milestone's case; ask for confirmation of
+    critical ones. `milestones` need id, public_id, case_id, type and detail. Returns how many
+    messages were queued."""
+    now = now or utcnow()
+    wanted = [m for m in milestones if m.type not in SILENT_TYPES]
+    if not wanted:
+        return 0
+    people: dict[int, list[User]] = defaultdict(list)
+    for case_id, user in db.session.execute(
+        select(CaseVictim.case_id, User)
+        .join(User, CaseVictim.user_id == User.id)
+        .where(
+            CaseVictim.case_id.in_({m.case_id for m in wanted}),
+            User.deletion_requested_at.is_(None),
+        )
+    ):
+        people[case_id].append(user)
+    hours = dt.timedelta(hours=current_app.config["CONFIRM_CRITICAL_HOURS"])
+    safe: dict[int, dt.datetime | None] = {}
+    messages: dict[str, dict] = {}  # by dedupe key: updates arriving together become one
+    confirmations = []
+    for milestone in wanted:
+        critical = is_critical(milestone, now)
+        for user in people.get(milestone.case_id, ()):
+            if user.id not in safe:
+                days = user.safe_days.split(",")
+                safe[user.id] = next_safe_time(now, days, user.safe_from, user.safe_to)
+            when = safe[user.id]
+            if critical:
+                # Counted from when the message may first arrive, not from the event.
+                confirm_by = (when or now) + hours
+                confirmations.append({"milestone_id": milestone.id, "user_id": user.id,
+                                      "confirm_by": confirm_by, "created_at": now})  # fmt: skip
+            if user.contact_channel == "none" or when is None:
+                continue  # they check their account; a critical one still reaches a navigator
+            if critical:
+                # Keys name rows by public id: SQLite may reuse a deleted row's number.
+                kind, key = "critical_update", f"critical:{milestone.public_id}:{user.id}"
+            else:
+                bucket = int(when.timestamp()) // COALESCE_SECONDS
+                kind, key = "case_update", f"update:{user.id}:{bucket}"
+            messages.setdefault(key, {
+                "dedupe_key": key, "kind": kind,
+                "channel": "sms" if user.contact_channel == "sms" and user.phone else "email",
+                "user_id": user.id, "payload": {"case": milestone.case_id}, "not_before": when,
+            })  # fmt: skip
+    insert_new(UpdateConfirmation, confirmations, unique=("milestone_id", "user_id"),
+               returning=("id",))  # fmt: skip
+    return _queue(list(messages.values()))
 
 
 def queue_case_update(milestone: Milestone, now: dt.datetime | None = None) -> int:
-    """Queue a message to every victim linked to the milestone's case. Returns how many."""
-    now = now or utcnow()
-    if milestone.type in SILENT_TYPES:
-        return 0
-    critical = is_critical(milestone, now)
-    rows = db.session.execute(
-        select(User)
-        .join(CaseVictim, CaseVictim.user_id == User.id)
-        .where(CaseVictim.case_id == milestone.case_id, User.deletion_requested_at.is_(None))
-    ).scalars()
-    queued = 0
-    hours = current_app.config["CONFIRM_CRITICAL_HOURS"]
-    for user in rows:
-        when = next_safe_time(now, user.safe_days.split(","), user.safe_from, user.safe_to)
-        if critical:
-            # Counted from when the message may first arrive, not from the event.
-            _add_once(
-                UpdateConfirmation(
-                    milestone_id=milestone.id,
-                    user_id=user.id,
-                    confirm_by=(when or now) + dt.timedelta(hours=hours),
-                )
-            )
-        if user.contact_channel == "none" or when is None:
-            continue  # they check their account; a critical one still reaches a navigator
-        if critical:
-            kind, key = "critical_update", f"critical:{milestone.id}:{user.id}"
-        else:
-            bucket = int(when.timestamp()) // COALESCE_SECONDS
-            kind, key = "case_update", f"update:{user.id}:{bucket}"
-        queued += _add_once(
-            Notification(
-                dedupe_key=key,
-                kind=kind,
-                channel="sms" if user.contact_channel == "sms" and user.phone else "email",
-                user_id=user.id,
-                payload={"case": milestone.case_id},
-                not_before=when,
-            )
-        )
-    return queued
+    return queue_case_updates([milestone], now)
 
 
 def queue_webhook(
@@ -101,14 +114,18 @@ def queue_webhook(
 ) -> bool:
     """An alert for an agency's system. Queued even before a URL is registered: the worker
     cancels it then, and the record shows the agency could not be told."""
-    return _add_once(
-        Notification(
-            dedupe_key=f"webhook:{agency.id}:{key}",
-            kind=event_type,
-            channel="webhook",
-            agency_id=agency.id,
-            payload={"type": event_type, "data": data},
-            not_before=now or utcnow(),
+    return bool(
+        _queue(
+            [
+                {
+                    "dedupe_key": f"webhook:{agency.id}:{key}",
+                    "kind": event_type,
+                    "channel": "webhook",
+                    "agency_id": agency.id,
+                    "payload": {"type": event_type, "data": data},
+                    "not_before": now or utcnow(),
+                }
+            ]
         )
     )
 
@@ -139,7 +156,7 @@ def confirm(user: User, milestone: Milestone) -> bool:
             "victim": victim.reference if victim else None,
             "confirmed_at": row.confirmed_at.isoformat(),
         },
-        key=f"confirmed:{row.id}",
+        key=f"confirmed:{milestone.public_id}:{user.id}",
     )
     return True
 

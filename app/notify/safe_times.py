@@ -30,7 +30,8 @@ def next_safe_time(
     """The first instant at or after `now` inside the victim's safe window, in UTC.
 
     `days` are three-letter names ("mon"…); `start` and `end` are "HH:MM" London times with
-    start < end; `end` may be "24:00", midnight at the end of the day. None if no day is safe: the victim chose not to be contacted.
+    start < end; `end` may be "24:00", midnight at the end of the day. None if no day is safe:
+    the victim chose not to be contacted.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")

@@ -164,31 +164,29 @@ def post_batch():
     items = BatchSchema().load(_json_body())["events"]
 
     def handler() -> tuple[dict, int]:
-        results = []
+        results: list[dict | None] = [None] * len(items)
+        valid: list[tuple[int, dict]] = []
         for index, item in enumerate(items):
             try:
-                data = BatchEventSchema().load(item)
+                valid.append((index, BatchEventSchema().load(item)))
             except ValidationError as exc:
-                results.append({"index": index, "status": "invalid", "detail": exc.messages})
-                continue
-            case = cases.find_case(client.agency, data["case"])
-            if case is None:
-                results.append(
-                    {
-                        "index": index,
-                        "status": "invalid",
-                        "detail": {"case": ["No case with that reference."]},
-                    }
-                )
-                continue
-            milestone, created = cases.record_event(client.agency, case, data)
-            results.append(
-                {
-                    "index": index,
-                    "status": "created" if created else "duplicate",
-                    "id": milestone.agency_event_id,
-                }
-            )
+                results[index] = {"index": index, "status": "invalid", "detail": exc.messages}
+        found = cases.find_cases(client.agency, {data["case"] for _i, data in valid})
+        known = []
+        for index, data in valid:
+            if data["case"] in found:
+                known.append((index, data))
+            else:
+                results[index] = {"index": index, "status": "invalid",
+                                  "detail": {"case": ["No case with that reference."]}}  # fmt: skip
+        # One statement for the batch; an id sent twice in one batch is stored once.
+        created = cases.record_events(client.agency, [(found[d["case"]], d) for _i, d in known])
+        first_seen: set[str] = set()
+        for index, data in known:
+            new = created[data["id"]] and data["id"] not in first_seen
+            first_seen.add(data["id"])
+            results[index] = {"index": index, "status": "created" if new else "duplicate",
+                              "id": data["id"]}  # fmt: skip
         return {"results": results}, 200
 
     return idempotent(client, handler)
