@@ -73,6 +73,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         reload_seconds=app.config["CONTENT_RELOAD_SECONDS"],
     )
 
+    from .entitlements import service as entitlements
+
+    entitlements.init_app(app)
     converters.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -95,6 +98,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .accounts.cli import accounts_cli
     from .cases import bp as cases_bp
     from .demo import demo_command
+    from .entitlements.cli import entitlements_cli
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli
     from .navigator import bp as navigator_bp
@@ -114,4 +118,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(demo_command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(entitlements_cli)
     return app

@@ -12,9 +12,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .extensions import db
 
-# SQLite allows 32,766 bound values per statement; stay well under it.
-MAX_VALUES = 8_000
-
 
 def insert_new(
     model, rows: Sequence[dict], unique: Sequence[str], returning: Sequence[str]
@@ -25,14 +22,11 @@ def insert_new(
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
-    per_statement = max(1, MAX_VALUES // len(rows[0]))
-    inserted: list[Row] = []
-    for start in range(0, len(rows), per_statement):
-        statement = (
-            insert(table)
-            .values(list(rows[start : start + per_statement]))
-            .on_conflict_do_nothing(index_elements=[table.c[name] for name in unique])
-            .returning(*(table.c[name] for name in returning))
-        )
-        inserted.extend(db.session.execute(statement).all())
-    return inserted
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c[name] for name in unique])
+        .returning(*(table.c[name] for name in returning))
+    )
+    # An executemany: SQLAlchemy's "insertmanyvalues" sends it as multi-row INSERTs in pages
+    # (within SQLite's limit on bound values) from one cached compiled statement.
+    return list(db.session.execute(statement, list(rows)).all())

@@ -59,6 +59,8 @@ class Config:
             env.get("HUB_LANGUAGES", "en,cy,ar,ur,pl,ro,bn,so,pt,tr").split(",")
         )
         self.BABEL_DEFAULT_LOCALE = "en"
+        # Dates and times on pages are London's, whatever the server's clock zone.
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/London"
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
         # Where "Exit this page" finally sends someone: a busy, neutral site.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -67,7 +68,7 @@ def history(rng: random.Random, start: dt.datetime) -> list[tuple[str, dt.dateti
             events.append(v.NO_FURTHER_ACTION)
     else:
         events.append(v.DECISION_NOT_TO_INVESTIGATE)
-    if rng.random() < 0.4:  # most cases are old enough to have got as far as they will
+    if rng.random() < 0.25:  # most cases are old enough to have got as far as they will
         events = events[: rng.randint(3, len(events))]
     when, timed = start, []
     for kind in events:
@@ -101,7 +102,7 @@ def generate(
     rng = random.Random(seed)  # noqa: S311  # nosec B311 (repeatable test data, not secrets)
     tag = tag or utcnow().strftime("%Y%m%d%H%M%S")
     # Invitation references are 12 characters and unique: a per-run prefix keeps runs apart.
-    prefix = "S" + "".join(rng.choice("ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(4))
+    prefix = "S" + "".join(secrets.choice("ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(4))
     now = utcnow()
     agencies = []
     for borough in BOROUGHS:

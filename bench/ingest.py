@@ -218,12 +218,13 @@ from app.accounts.models import User
 from app.accounts.sessions import start
 from app.cases.models import CaseVictim
 app = create_app()
-with app.test_request_context():
+serializer = app.session_interface.get_signing_serializer(app)
+with app.app_context():
     rows = db.session.execute(
         select(User.id, CaseVictim.public_id).join(CaseVictim, CaseVictim.user_id == User.id)
         .where(User.email.like('scale-%')).limit(int(sys.argv[1]))).all()
-    serializer = app.session_interface.get_signing_serializer(app)
-    for user_id, case in rows:
+for user_id, case in rows:
+    with app.test_request_context():  # one sign-in per request: each rotates the last one out
         start(db.session.get(User, user_id), mfa=False)
         db.session.commit()
         print(serializer.dumps(dict(session)), case)
@@ -338,6 +339,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=200_000, help="for the timeline")
     parser.add_argument("--timeline-seconds", type=int, default=30)
     parser.add_argument("--skip-timeline", action="store_true")
+    parser.add_argument("--skip-ingest", action="store_true", help="keep the last ingest figures")
     args = parser.parse_args()
     if not postgres_answers():
         print("bench/ingest.py: PostgreSQL does not answer on 127.0.0.1:5432 (database test); "
@@ -347,7 +349,7 @@ def main() -> int:
     schema = f"bench_ingest_{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            for batch in (1, 100):
+            for batch in () if args.skip_ingest else (1, 100):
                 sqlite = f"sqlite:///{Path(tmp) / f'ingest-{batch}.db'}"
                 runs.append(ingest(sqlite, "SQLite (WAL)", args.seconds, batch, args.clients))
                 print(runs[-1])
@@ -356,6 +358,8 @@ def main() -> int:
                 print(runs[-1])
         finally:
             psql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    if args.skip_ingest:
+        runs = json.loads((ROOT / "bench" / "results.json").read_text())["ingest"]["runs"]
     figures = {"runs": runs}
     if not args.skip_timeline:
         figures["timeline"] = timeline(args.cases, args.timeline_seconds, 4)

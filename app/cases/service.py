@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..accounts.models import new_public_id, utcnow
 from ..bulk import insert_new
+from ..entitlements.service import evaluate_cases
 from ..extensions import db
 from ..notify.outbox import queue_case_updates
 from .models import Agency, Case, Milestone
@@ -26,6 +27,7 @@ def upsert_case(agency: Agency, reference: str, data: dict) -> tuple[Case, bool]
     for key, value in data.items():
         setattr(case, key, value)
     db.session.flush()
+    evaluate_cases([case.id])  # enhanced rights or the dates may change what is owed
     return case, created
 
 
@@ -58,6 +60,8 @@ def record_events(agency: Agency, items: list[tuple[Case, dict]]) -> dict[str, b
         returning=("id", "public_id", "case_id", "agency_event_id", "type", "detail"),
     )
     queue_case_updates(created, now)  # same transaction: the news and the duty to tell it
+    # ... and what the Victims' Code now says is owed, for just the cases that changed.
+    evaluate_cases({row.case_id for row in created}, now)
     new = {row.agency_event_id for row in created}
     return {data["id"]: data["id"] in new for _case, data in items}
 

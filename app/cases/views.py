@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 
 from ..accounts.models import Role
 from ..accounts.policy import login_required
+from ..entitlements import service as entitlements
 from ..extensions import db, limiter
 from ..i18n import localized_route
 from ..notify import outbox
@@ -15,6 +16,7 @@ from . import bp, invitations
 from .forms import LinkCaseForm
 from .labels import MILESTONES
 from .models import Milestone
+from .rights_labels import RIGHTS
 
 PAGE_SIZE = 10
 
@@ -97,3 +99,41 @@ def confirm_seen(lang: str, public_id: str, milestone_id: str):
     if outbox.confirm(g.user, milestone):
         db.session.commit()
     return redirect(url_for("cases.timeline", public_id=link.public_id, seen=milestone.public_id))
+
+
+@localized_route(bp, "/account/cases/<pid:public_id>/rights")
+@login_required(Role.VICTIM)
+def rights(lang: str, public_id: str):
+    """What the Victims' Code says the victim is owed on this case, and the time limits on what
+    they can do; each duty with "I was not told about this"."""
+    link = invitations.case_of(g.user, public_id)
+    if link is None:
+        abort(404)
+    items = entitlements.for_case(link.case_id)
+    windows = [e for e in items if e.kind == "window"]
+    duties = [e for e in items if e.kind != "window"]
+    return render_template(
+        "cases/rights.html",
+        link=link,
+        windows=windows,
+        duties=duties,
+        labels=RIGHTS,
+        guidance=entitlements.guidance_slugs(),
+        reported=request.args.get("reported"),
+    )
+
+
+@localized_route(
+    bp, "/account/cases/<pid:public_id>/rights/<pid:entitlement_id>/not-told", methods=["POST"]
+)
+@login_required(Role.VICTIM)
+def not_told(lang: str, public_id: str, entitlement_id: str):
+    """The victim says they were not told or offered something: a navigator looks into it, and
+    it counts against the duty holder in the compliance figures."""
+    link = invitations.case_of(g.user, public_id)
+    item = link and entitlements.find(link.case_id, entitlement_id)
+    if item is None:
+        abort(404)
+    entitlements.report_not_told(item, g.user)
+    db.session.commit()
+    return redirect(url_for("cases.rights", public_id=link.public_id, reported=item.public_id))

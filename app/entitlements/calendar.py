@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -156,11 +156,18 @@ def add_working_days(start: datetime, n: int) -> datetime:
         day = start_day(start)
         if day == date.max:
             return _LAST_MOMENT
-        for _ in range(n):
-            day = _next_working_day(day)
+        day = _working_days_after(day, n)
     except _BeyondCalendar:
         return _LAST_MOMENT
     return end_of_day(day)
+
+
+@lru_cache(maxsize=65_536)
+def _working_days_after(day: date, n: int) -> date:
+    # Cached: a full recompute asks the same (date, count) pairs again and again.
+    for _ in range(n):
+        day = _next_working_day(day)
+    return day
 
 
 def add_calendar_days(start: datetime, n: int) -> datetime:

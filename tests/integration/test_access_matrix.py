@@ -30,6 +30,7 @@ PARAMS = {
     "revision_id": 999999,
     "reference": "NO-SUCH-CASE",
     "milestone_id": "nobodys-id-456",
+    "entitlement_id": "nobodys-id-789",
 }
 
 OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
@@ -102,6 +103,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     "cases.link_case": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
     "cases.timeline": {**signed_in_only(NOT_FOUND)},  # nobody's case: not found for everyone
     "cases.confirm_seen": everyone(NOT_ALLOWED),
+    "cases.rights": {**signed_in_only(NOT_FOUND)},
+    "cases.not_told": everyone(NOT_ALLOWED),
     "navigator.task_list": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
     "navigator.task_done": everyone(NOT_ALLOWED),
     "partners.get_webhook": everyone(401),

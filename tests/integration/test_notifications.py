@@ -290,7 +290,7 @@ def test_a_release_asks_for_confirmation_and_an_unconfirmed_one_becomes_a_task(m
     assert escalate_unconfirmed(TUESDAY_10 + dt.timedelta(hours=23)) == 0
     assert escalate_unconfirmed(TUESDAY_10 + dt.timedelta(hours=24)) == 1
     assert escalate_unconfirmed(TUESDAY_10 + dt.timedelta(hours=25)) == 0  # once
-    task = db.session.scalar(select(NavigatorTask))
+    task = db.session.scalar(select(NavigatorTask).where(NavigatorTask.user_id == user.id))
     assert (task.reason, task.user_id, task.case_id, task.milestone_id) == (
         "critical_update_unconfirmed", user.id, case.id, milestone.id)  # fmt: skip
     # The agency is told too (queued; sent when it has a webhook URL).

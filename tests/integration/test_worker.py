@@ -35,7 +35,7 @@ class SlowSink(sink.SinkHandler):
         super().__init__(directory)
         self.first_arrived = threading.Event()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         answer = await super().handle_DATA(server, session, envelope)
         if not self.first_arrived.is_set():
             self.first_arrived.set()

@@ -1,0 +1,282 @@
+"""Evaluating cases and keeping the results: the glue between the pure engine and the database.
+
+`evaluate_cases` re-evaluates a set of cases in a handful of queries whatever their number (one
+each for the cases, their victims, their milestones and their stored entitlements), so it serves
+both the event transaction (the cases a batch touched) and the full recompute (chunks of cases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from queue import Empty
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from ..accounts.models import as_utc, new_public_id, utcnow
+from ..bulk import insert_new
+from ..cases.models import Case, CaseVictim
+from ..cases.models import Milestone as MilestoneRow
+from ..extensions import db
+from . import engine
+from .models import CaseEntitlement
+from .rules import DEFAULT_RULES_PATH, Rule, load_rules
+from .vocabulary import SENTENCE
+
+CHUNK = 1_000
+_FIELDS = ("right", "kind", "duty_holder", "status", "due_at", "met_at", "unknown_facts")
+
+
+def init_app(app) -> None:
+    """Load the rules at start-up: a broken rules file stops the app, naming file, line, rule."""
+    path = app.config["CONTENT_DIR"] / "victims-code" / "rules.yaml"
+    if path.exists():  # the rules go with the guidance pages they link to
+        app.extensions["entitlement_rules"] = load_rules(path, content_root=path.parent.parent)
+    else:  # a content folder without rules (a test's): the project's own
+        app.extensions["entitlement_rules"] = load_rules(DEFAULT_RULES_PATH)
+
+
+def rules() -> list[Rule]:
+    return current_app.extensions["entitlement_rules"]
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def case_facts(case: Case, births: Iterable[dt.date | None], history: list) -> engine.CaseFacts:
+    """What the rules depend on, from the case, its victims and its sentence (if any)."""
+    ages = [_age(b, case.incident_date) for b in births if b and case.incident_date]
+    sentence = next((m.detail or {} for m in reversed(history) if m.type == SENTENCE), {})
+    months = sentence.get("months")
+    uls = sentence.get("uls_eligible")
+    return engine.CaseFacts(
+        enhanced=case.enhanced,
+        offence_category=case.offence_category,
+        victim_age=min(ages) if ages else None,  # the youngest victim: the longer time limits
+        sentence_months=months if isinstance(months, int) else None,
+        incident_date=case.incident_date,
+        uls_eligible=uls if isinstance(uls, bool) else None,
+    )
+
+
+def _engine_milestones(rows: list) -> list[engine.Milestone]:
+    by_event_id = {row.agency_event_id: str(row.id) for row in rows}
+    out = []
+    for row in rows:
+        regarding = (row.detail or {}).get("regarding")
+        out.append(
+            engine.Milestone(
+                id=str(row.id),
+                type=row.type,
+                occurred_at=as_utc(row.occurred_at),
+                received_at=as_utc(row.received_at),
+                duty=row.duty,
+                regarding=by_event_id.get(regarding) if isinstance(regarding, str) else None,
+            )
+        )
+    return out
+
+
+def evaluate_cases(case_ids: Collection[int], now: dt.datetime | None = None) -> int:
+    """Re-evaluate these cases and store the result, keeping what was done about each
+    entitlement. Returns how many entitlements changed (added, updated or removed)."""
+    if not case_ids:
+        return 0
+    now = now or utcnow()
+    ids = list(case_ids)
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
+    births: dict[int, list] = defaultdict(list)
+    for case_id, born in db.session.execute(
+        select(CaseVictim.case_id, CaseVictim.date_of_birth).where(CaseVictim.case_id.in_(ids))
+    ):
+        births[case_id].append(born)
+    history: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(MilestoneRow.id, MilestoneRow.case_id, MilestoneRow.agency_event_id,
+               MilestoneRow.type, MilestoneRow.occurred_at, MilestoneRow.received_at,
+               MilestoneRow.duty, MilestoneRow.detail)
+        .where(MilestoneRow.case_id.in_(ids))
+        .order_by(MilestoneRow.occurred_at, MilestoneRow.id)
+    ):  # fmt: skip
+        history[row.case_id].append(row)
+    columns = [getattr(CaseEntitlement, name) for name in _FIELDS]
+    stored = {
+        (row.case_id, row.rule_id, row.trigger_id): row
+        for row in db.session.execute(
+            select(CaseEntitlement.id, CaseEntitlement.case_id, CaseEntitlement.rule_id,
+                   CaseEntitlement.trigger_id, *columns)
+            .where(CaseEntitlement.case_id.in_(ids))
+        )
+    }  # fmt: skip
+    new_rows, updates, all_rules = [], [], rules()
+    for case_id, case in cases.items():
+        facts = case_facts(case, births[case_id], history[case_id])
+        for item in engine.evaluate(facts, _engine_milestones(history[case_id]), all_rules, now):
+            values = {
+                "right": item.right, "kind": item.kind.value, "duty_holder": item.duty_holder,
+                "status": item.status.value, "due_at": _utc(item.due_at),
+                "met_at": _utc(item.met_at), "unknown_facts": list(item.unknown_facts) or None,
+            }  # fmt: skip
+            key = (case_id, item.rule_id, int(item.trigger_milestone_id))
+            row = stored.pop(key, None)
+            if row is None:
+                new_rows.append({**values, "case_id": case_id, "rule_id": item.rule_id,
+                                 "trigger_id": key[2], "public_id": new_public_id(),
+                                 "evaluated_at": now})  # fmt: skip
+            elif any(_differs(getattr(row, f), values[f]) for f in _FIELDS):
+                updates.append({"id": row.id, **values, "evaluated_at": now})
+    if updates:  # an executemany by primary key; alerted/escalated/not told are left alone
+        db.session.execute(update(CaseEntitlement), updates)
+    gone = [row.id for row in stored.values()]  # a rule removed, or its trigger deleted
+    if gone:
+        db.session.execute(delete(CaseEntitlement).where(CaseEntitlement.id.in_(gone)))
+    insert_new(CaseEntitlement, new_rows, unique=("case_id", "rule_id", "trigger_id"),
+               returning=("id",))  # fmt: skip
+    return len(updates) + len(new_rows) + len(gone)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    # Stored in UTC: SQLite keeps no zone, and would read a London time back as UTC.
+    return moment.astimezone(dt.UTC) if moment is not None else None
+
+
+def _differs(old, new) -> bool:
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        return as_utc(old) != as_utc(new)
+    return old != new
+
+
+def _recompute_range(low: int, high: int | None, progress: Callable[[int], None]) -> int:
+    """Cases with low < id <= high (no upper bound if None), a chunk per transaction."""
+    last, done = low, 0
+    while True:
+        query = select(Case.id).where(Case.id > last)
+        if high is not None:
+            query = query.where(Case.id <= high)
+        ids = list(db.session.scalars(query.order_by(Case.id).limit(CHUNK)))
+        if not ids:
+            return done
+        evaluate_cases(ids)
+        db.session.commit()
+        db.session.expunge_all()  # keep memory flat over 200,000 cases
+        last, done = ids[-1], done + len(ids)
+        progress(len(ids))
+
+
+def _child(low: int, high: int | None, settings: dict, queue) -> None:
+    from .. import create_app
+
+    with create_app(settings).app_context():
+        _recompute_range(low, high, queue.put)
+    queue.put(None)  # this part is finished
+
+
+def recompute_all(progress: Callable[[int], None] = lambda _n: None, workers: int = 1) -> int:
+    """Every case. With workers > 1, as many processes, each with its own share of the cases
+    (evaluation is pure Python: one core each). Returns how many cases."""
+    total = db.session.scalar(select(func.count()).select_from(Case)) or 0
+    if workers <= 1 or total < workers * CHUNK:
+        return _recompute_range(0, None, progress)
+    # Split points at equal counts of cases, so every process has the same amount of work.
+    cuts = [
+        db.session.scalar(select(Case.id).order_by(Case.id).offset(total * k // workers).limit(1))
+        for k in range(1, workers)
+    ]
+    bounds = list(zip([0, *cuts], [*cuts, None], strict=True))
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": current_app.config["SQLALCHEMY_DATABASE_URI"],
+        "CONTENT_DIR": current_app.config["CONTENT_DIR"],
+        "LOG_REQUESTS": False,
+    }
+    db.session.close()
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared connections
+    queue = context.Queue()
+    processes = [
+        context.Process(target=_child, args=(lo, hi, settings, queue)) for lo, hi in bounds
+    ]
+    for process in processes:
+        process.start()
+    done, running = 0, len(processes)
+    while running:
+        try:
+            count = queue.get(timeout=5)
+        except Empty:
+            if all(not p.is_alive() for p in processes):
+                break  # a child died without saying so: the exit codes below tell
+            continue
+        if count is None:
+            running -= 1
+        else:
+            done += count
+            progress(count)
+    for process in processes:
+        process.join()
+    failed = [p.exitcode for p in processes if p.exitcode]
+    if failed:
+        raise RuntimeError(f"{len(failed)} recompute process(es) failed (exit codes {failed})")
+    return done
+
+
+def refresh_due(now: dt.datetime | None = None, limit: int = 5_000) -> int:
+    """Time passes: re-evaluate the cases with an entitlement whose deadline has gone by while it
+    was still due, so it shows as overdue (the periodic job). Returns how many cases."""
+    now = now or utcnow()
+    ids = set(
+        db.session.scalars(
+            select(CaseEntitlement.case_id)
+            .where(CaseEntitlement.status == engine.Status.DUE, CaseEntitlement.due_at <= now)
+            .limit(limit)
+        )
+    )
+    evaluate_cases(ids, now)
+    db.session.commit()
+    return len(ids)
+
+
+def for_case(case_id: int) -> list[CaseEntitlement]:
+    """What applies to a case (not the rules that do not), soonest deadline first."""
+    return list(
+        db.session.scalars(
+            select(CaseEntitlement)
+            .where(
+                CaseEntitlement.case_id == case_id,
+                CaseEntitlement.status != engine.Status.NOT_APPLICABLE,
+            )
+            .order_by(CaseEntitlement.right, CaseEntitlement.due_at, CaseEntitlement.id)
+        )
+    )
+
+
+def guidance_slugs() -> dict[str, str]:
+    """Rule id -> the guidance page that explains it."""
+    return {rule.id: rule.guidance for rule in rules()}
+
+
+def find(case_id: int, public_id: str) -> CaseEntitlement | None:
+    return db.session.scalar(
+        select(CaseEntitlement).where(
+            CaseEntitlement.case_id == case_id, CaseEntitlement.public_id == public_id
+        )
+    )
+
+
+def report_not_told(item: CaseEntitlement, user) -> bool:
+    """Record "I was not told about this" once, and open a navigator's task. True the first time."""
+    from ..navigator.tasks import open_task
+
+    if item.not_told_at is not None:
+        return False
+    item.not_told_at = utcnow()
+    open_task(
+        kind="not_told",
+        reason="victim_not_told",
+        key=f"not-told:{item.public_id}:{user.id}",
+        user_id=user.id,
+        case_id=item.case_id,
+        milestone_id=item.trigger_id,
+    )
+    return True

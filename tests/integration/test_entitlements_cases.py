@@ -1,0 +1,172 @@
+"""Entitlements of real cases: an event stream through the API produces the expected duties
+and time limits, an acknowledgement meets a duty, the victim sees their rights and can say
+they were not told, and the full recompute agrees with the incremental one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from app.cases.models import Case, CaseVictim
+from app.entitlements import service
+from app.entitlements.models import CaseEntitlement
+from app.extensions import db
+from app.navigator.models import NavigatorTask
+from tests.factories import create_agency, create_partner_client, create_user, post_form, sign_in
+
+pytestmark = pytest.mark.usefixtures("app_context")
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@pytest.fixture()
+def api(client):
+    agency = create_agency()
+    partner, secret = create_partner_client(agency=agency)
+    token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
+                        auth=(partner.client_id, secret)).json["access_token"]  # fmt: skip
+
+    def call(method, url, json=None):
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+        response = client.open(url, method=method, json=json, headers=headers)
+        assert response.status_code in (200, 201), response.json
+        return response
+
+    call.agency = agency
+    return call
+
+
+def statuses(reference: str) -> dict[str, str]:
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    db.session.expire_all()
+    return {e.rule_id: e.status for e in db.session.scalars(
+        select(CaseEntitlement).where(CaseEntitlement.case_id == case.id))}  # fmt: skip
+
+
+def event(api, reference, type_, days_ago, **extra):
+    when = (NOW - dt.timedelta(days=days_ago)).isoformat()
+    api("POST", f"/api/v1/cases/{reference}/events",
+        {"id": str(uuid.uuid4()), "type": type_, "occurred_at": when, **extra})  # fmt: skip
+
+
+def test_an_event_stream_produces_the_expected_entitlements(api):
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault", "offence_category": "violent",
+                                        "enhanced": False})  # fmt: skip
+    event(api, ref, "reported", 0)
+    got = statuses(ref)
+    # Received just now: written confirmation is due (5 working days), not yet overdue.
+    assert got["r3-written-confirmation"] == "due"
+    assert got["r5-cica-window"] in ("due", "cannot_tell")
+    assert "r6-charged" not in got  # nothing triggers it yet
+    event(api, ref, "crime_reference_issued", 0)
+    assert statuses(ref)["r3-written-confirmation"] == "met"
+    event(api, ref, "suspect_arrested", 0)
+    assert statuses(ref)["r6-suspect-arrested"] == "due"
+    # The police say they told the victim: an acknowledgement naming the duty meets it.
+    event(api, ref, "information_delivered", 0, duty="r6-suspect-arrested")
+    assert statuses(ref)["r6-suspect-arrested"] == "met"
+
+
+def test_time_passing_makes_a_due_duty_overdue(api):
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "burglary"})
+    event(api, ref, "suspect_arrested", 0)
+    case = db.session.scalar(select(Case).where(Case.reference == ref))
+    assert statuses(ref)["r6-suspect-arrested"] == "due"
+    later = NOW + dt.timedelta(days=30)
+    assert service.refresh_due(later) >= 1
+    assert statuses(ref)["r6-suspect-arrested"] == "overdue"
+    # An acknowledgement, however late, makes it met late — never overdue again.
+    event(api, ref, "information_delivered", 0, duty="r6-suspect-arrested")
+    assert statuses(ref)["r6-suspect-arrested"] in ("met", "met_late")
+    assert case.id
+
+
+def test_a_case_with_missing_facts_says_cannot_tell_never_met(api):
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "robbery"})  # enhanced unknown, no dates
+    event(api, ref, "reported", 0)
+    got = statuses(ref)
+    assert "met" not in {got["r5-cica-window"], got["r5-cica-window-child"]}
+
+
+def test_the_full_recompute_agrees_with_the_incremental_one(api, app):
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault"})
+    for type_ in ("reported", "suspect_arrested", "charged", "sentence"):
+        event(api, ref, type_, 3)
+    before = statuses(ref)
+    case = db.session.scalar(select(Case).where(Case.reference == ref))
+    db.session.execute(CaseEntitlement.__table__.delete().where(
+        CaseEntitlement.case_id == case.id))  # fmt: skip
+    db.session.commit()
+    result = CliRunner().invoke(app.cli, ["entitlements", "recompute", "--workers", "1"],
+                                catch_exceptions=False)  # fmt: skip
+    assert "cases evaluated" in result.output
+    assert statuses(ref) == before
+
+
+def test_the_victim_sees_their_rights_and_can_say_they_were_not_told(api, app):
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "burglary"})
+    event(api, ref, "reported", 0)
+    event(api, ref, "charged", 0)
+    user = create_user()
+    case = db.session.scalar(select(Case).where(Case.reference == ref))
+    link = CaseVictim(case_id=case.id, reference="V1", user_id=user.id, linked_at=NOW,
+                      invitation_reference=f"T{uuid.uuid4().hex[:8]}",
+                      invitation_expires_at=NOW)  # fmt: skip
+    db.session.add(link)
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, user)
+    url = f"/account/cases/{link.public_id}/rights"
+    page = browser.get(url).get_data(as_text=True)
+    assert "Your rights in this case" in page
+    assert "To be told that someone was charged, and with what" in page
+    assert "You can apply for criminal injuries compensation" in page
+    charged = db.session.scalar(select(CaseEntitlement).where(
+        CaseEntitlement.case_id == case.id, CaseEntitlement.rule_id == "r6-charged"))  # fmt: skip
+    response = post_form(browser, f"{url}/{charged.public_id}/not-told", {}, get_url=url)
+    assert response.status_code == 302
+    page = browser.get(response.location).get_data(as_text=True)
+    assert "Thank you for telling us" in page and "We are looking into it" in page
+    db.session.expire_all()
+    assert db.session.get(CaseEntitlement, charged.id).not_told_at is not None
+    task = db.session.scalar(select(NavigatorTask).where(NavigatorTask.user_id == user.id))
+    assert task.reason == "victim_not_told" and task.case_id == case.id
+    # Re-evaluation keeps the report.
+    service.evaluate_cases([case.id])
+    db.session.commit()
+    assert db.session.get(CaseEntitlement, charged.id).not_told_at is not None
+    # Another victim cannot see or report on this case.
+    other = app.test_client()
+    sign_in(other, create_user())
+    assert other.get(url).status_code == 404
+    response = post_form(other, f"{url}/{charged.public_id}/not-told", {}, get_url="/account")
+    assert response.status_code == 404
+
+
+def test_a_broken_rules_file_stops_start_up_naming_file_and_line(tmp_path, database_url):
+    import shutil
+
+    from app import create_app
+    from app.config import ROOT
+    from app.entitlements.rules import RulesError
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    rules = content / "victims-code" / "rules.yaml"
+    rules.write_text(
+        rules.read_text().replace("trigger: suspect_arrested", "trigger: suspect_arested", 1)
+    )
+    with pytest.raises(RulesError) as problem:
+        create_app({"CONTENT_DIR": content, "SQLALCHEMY_DATABASE_URI": database_url})
+    message = str(problem.value)
+    assert re.search(r"rules\.yaml:\d+: rule 'r6-suspect-arrested'", message), message
+    assert "suspect_arested" in message
