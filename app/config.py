@@ -104,6 +104,11 @@ class Config:
         self.NOTIFY_LEASE_SECONDS = int(env.get("NOTIFY_LEASE_SECONDS", "300"))
         self.NOTIFY_MAX_ATTEMPTS = int(env.get("NOTIFY_MAX_ATTEMPTS", "8"))
         self.CONFIRM_CRITICAL_HOURS = int(env.get("CONFIRM_CRITICAL_HOURS", "24"))
+        # Victims' Code alerts: tell the duty holder of duties due within this many working days
+        # (or overdue); a duty still overdue this many working days after its deadline becomes a
+        # navigator's task to chase the agency.
+        self.ALERT_WITHIN_WORKING_DAYS = int(env.get("ALERT_WITHIN_WORKING_DAYS", "1"))
+        self.ESCALATE_AFTER_WORKING_DAYS = int(env.get("ESCALATE_AFTER_WORKING_DAYS", "2"))
         # Hand new messages to the worker at once (off in unit tests, which run the outbox).
         self.NOTIFY_ENQUEUE = _flag("NOTIFY_ENQUEUE", True)
         # Key for secrets at rest (TOTP); defaults to one derived from SECRET_KEY.

@@ -99,7 +99,8 @@ def generate(
     """Add `n_cases` cases with histories and victims; `progress(k)` after each k cases."""
     if n_cases >= 10**7:
         raise ValueError("at most 9,999,999 cases per run")
-    rng = random.Random(seed)  # noqa: S311  # nosec B311 (repeatable test data, not secrets)
+    # A seeded generator: the same data set every run (test data, never a secret).
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     tag = tag or utcnow().strftime("%Y%m%d%H%M%S")
     # Invitation references are 12 characters and unique: a per-run prefix keeps runs apart.
     prefix = "S" + "".join(secrets.choice("ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(4))

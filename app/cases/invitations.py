@@ -41,6 +41,9 @@ def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
     victim.invitation_expires_at = utcnow() + VALID_FOR
     victim.invitation_failures = 0
     db.session.flush()
+    from ..entitlements.service import evaluate_cases
+
+    evaluate_cases([case.id])  # a date of birth can change which time limits apply
     return victim, code
 
 

@@ -41,3 +41,12 @@ def rules_command() -> None:
     for rule in service.rules():
         flag = "" if rule.confirmed else "  (unconfirmed)"
         click.echo(f"right {rule.right:>2}  {rule.id:<34} {rule.duty_holder:<10}{flag}")
+
+
+@entitlements_cli.command("alerts")
+def alerts_command() -> None:
+    """Run the alerts job now (the worker runs it every 15 minutes)."""
+    from . import alerts
+
+    for name, count in alerts.run().items():
+        click.echo(f"{name.replace('_', ' ')}: {count}")

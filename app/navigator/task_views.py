@@ -21,6 +21,7 @@ REASONS = {
     "critical_update_unconfirmed": _l("Has not confirmed an important update"),
     "message_failed": _l("We could not deliver an important message"),
     "victim_not_told": _l("Says they were not told something the Victims' Code promises"),
+    "duty_overdue": _l("A Victims' Code duty is overdue: chase the agency"),
 }
 
 

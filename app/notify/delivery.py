@@ -21,7 +21,7 @@ from ..cases.models import Agency
 from ..extensions import db
 from . import webhooks
 from .email import send_email
-from .messages import compose
+from .messages import compose, compose_for_agency
 from .models import CANCELLED, FAILED, PENDING, SENDING, SENT, Notification
 from .safe_times import next_safe_time
 
@@ -142,6 +142,15 @@ def _send_to_agency(notification: Notification, now: dt.datetime) -> None:
     )
 
 
+def _send_to_agency_email(notification: Notification) -> None:
+    agency = db.session.get(Agency, notification.agency_id) if notification.agency_id else None
+    if agency is None or not agency.contact_email:
+        raise NothingToSend
+    message = compose_for_agency(notification.payload)
+    send_email(agency.contact_email, message.subject, message.body,
+               message_id=notification.public_id)  # fmt: skip
+
+
 def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
     """Send one message if it is due and nobody else holds it. Returns what happened."""
     now = now or utcnow()
@@ -151,6 +160,8 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
     try:
         if notification.channel == "webhook":
             _send_to_agency(notification, now)
+        elif notification.channel == "agencymail":
+            _send_to_agency_email(notification)
         else:
             _send_to_victim(notification, now)
     except NothingToSend:

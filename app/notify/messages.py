@@ -40,6 +40,18 @@ def compose(kind: str, user: User) -> Message:
                 link=link,
             )
             short = _("Important update. Please sign in today: %(link)s", link=link)
+        elif kind == "time_limit":
+            subject = (
+                _("You have a new update on the Victim Care Hub")
+                if named
+                else _("You have a new update")
+            )
+            body = _(
+                "There is a time limit on something you can choose to do. Sign in to see what "
+                "it is and by when:\n%(link)s",
+                link=link,
+            )
+            short = _("There is a time limit on something you can do. Sign in: %(link)s", link=link)
         else:
             subject = (
                 _("You have a new update on the Victim Care Hub")
@@ -50,3 +62,20 @@ def compose(kind: str, user: User) -> Message:
             short = _("You have a new update. Sign in to see it: %(link)s", link=link)
         footer = _("You can change how and when we contact you after signing in.")
         return Message(subject=subject, body=f"{body}\n\n{footer}", short=short)
+
+
+def compose_for_agency(payload: dict) -> Message:
+    """The e-mail to an agency's contact address: how many duties need attention and where to
+    read them (the partner API), with no case or victim details."""
+    count, overdue = payload.get("count", 0), payload.get("overdue", 0)
+    link = external_url("partners.get_entitlements")
+    subject = _("Victims' Code duties need attention: %(count)d", count=count)
+    body = _(
+        "%(count)d Victims' Code duties on your cases are due soon or overdue (%(overdue)d "
+        "overdue). Your case system can read them at:\n%(link)s\n\n"
+        "This e-mail holds no case or victim details on purpose.",
+        count=count,
+        overdue=overdue,
+        link=link,
+    )
+    return Message(subject=subject, body=body, short=subject)

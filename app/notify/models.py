@@ -23,7 +23,7 @@ class Notification(db.Model):
     # The same news is queued once for the same person, however often it is reported.
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[str] = mapped_column(String(30))  # case_update, critical_update, webhook
-    channel: Mapped[str] = mapped_column(String(10))  # email, sms, webhook
+    channel: Mapped[str] = mapped_column(String(10))  # email, sms, webhook, agencymail
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )

@@ -42,6 +42,25 @@ def is_critical(milestone: Milestone, now: dt.datetime) -> bool:
     return False
 
 
+def queue_messages(rows: list[dict]) -> int:
+    """Queue ready-made outbox rows (each with a dedupe_key); returns how many were new."""
+    return _queue(rows)
+
+
+def queue_agency_email(agency: Agency, event_type: str, data: dict, key: str) -> bool:
+    """An e-mail to the agency's contact address: counts and a pointer to the partner API, never
+    a victim's details (e-mail is not a safe place for them)."""
+    if not agency.contact_email:
+        return False
+    return bool(
+        _queue([{"dedupe_key": f"agency-email:{agency.id}:{key}", "kind": event_type,
+                 "channel": "agencymail", "agency_id": agency.id,
+                 "payload": {"type": event_type, "count": data.get("count", 0),
+                             "overdue": data.get("overdue", 0)},
+                 "not_before": utcnow()}])
+    )  # fmt: skip
+
+
 def _queue(rows: list[dict]) -> int:
     """Insert outbox rows whose dedupe_key is new; note them for the worker after commit."""
     now = utcnow()

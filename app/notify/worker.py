@@ -73,3 +73,12 @@ def _recover() -> None:
     from .delivery import sweep
 
     _in_app(sweep)
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def victims_code_alerts() -> dict:
+    """Overdue statuses brought up to date; agencies alerted, navigators given what is still
+    overdue, victims told of their own time limits."""
+    from ..entitlements import alerts
+
+    return _in_app(alerts.run)

@@ -12,6 +12,7 @@ from .schemas import (
     BatchSchema,
     CaseSchema,
     CaseWithTimelineSchema,
+    EntitlementsPageSchema,
     ErrorSchema,
     EventSchema,
     MilestoneSchema,
@@ -101,6 +102,7 @@ def document() -> dict:
         "Webhook": WebhookSchema,
         "WebhookState": WebhookStateSchema,
         "Ping": PingSchema,
+        "EntitlementsPage": EntitlementsPageSchema,
     }.items():
         spec.components.schema(name, schema=schema)
     reference = {
@@ -179,4 +181,24 @@ def document() -> dict:
             }
         },
     )
+    spec.path(
+        path="/api/v1/entitlements",
+        operations={
+            "get": {
+                "summary": "Victims' Code entitlements on your cases (due soon, overdue, met)",
+                "security": [{"oauth2": []}],
+                "parameters": [
+                    {"in": "query", "name": "status", "schema": {"type": "string"},
+                     "description": "Comma-separated: due, overdue, met, met_late, cannot_tell "
+                     "(default due,overdue)"},
+                    {"in": "query", "name": "case", "schema": {"type": "string"}},
+                    {"in": "query", "name": "limit",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                    {"in": "query", "name": "after", "schema": {"type": "integer", "minimum": 0}},
+                ],
+                "responses": {"200": {"description": "A page", **_json("EntitlementsPage")},
+                              **ERRORS},
+            }
+        },
+    )  # fmt: skip
     return spec.to_dict()

@@ -203,3 +203,22 @@ class WebhookStateSchema(Schema):
 
 class PingSchema(Schema):
     queued = fields.Boolean(required=True)
+
+
+class EntitlementSchema(Schema):
+    case = fields.String(required=True, metadata={"description": "Your case reference."})
+    duty = fields.String(required=True, metadata={"description": "The rule id (rules.yaml)."})
+    right = fields.Integer(required=True, metadata={"description": "Victims' Code right, 1-12."})
+    kind = fields.String(required=True, validate=validate.OneOf(["duty", "window"]))
+    duty_holder = fields.String(required=True)
+    status = fields.String(required=True)
+    due_at = UTCDateTime(allow_none=True)
+    met_at = UTCDateTime(allow_none=True)
+    victim_says_not_told = fields.Boolean(required=True)
+
+
+class EntitlementsPageSchema(Schema):
+    items = fields.List(fields.Nested(EntitlementSchema), required=True)
+    next = fields.String(
+        allow_none=True, metadata={"description": "Pass as `after` for the next page."}
+    )

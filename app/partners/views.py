@@ -9,12 +9,15 @@ import secrets
 from authlib.integrations.flask_oauth2 import current_token
 from flask import Response, abort, current_app, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.crypto import encrypt
 from ..accounts.models import new_public_id
 from ..cases import invitations
 from ..cases import service as cases
+from ..cases.models import Case
+from ..entitlements.models import CaseEntitlement
 from ..extensions import csrf, db, limiter
 from ..notify import webhooks
 from ..notify.outbox import queue_webhook
@@ -28,6 +31,7 @@ from .schemas import (
     BatchEventSchema,
     BatchSchema,
     CaseSchema,
+    EntitlementSchema,
     EventSchema,
     MilestoneSchema,
     VictimSchema,
@@ -246,6 +250,49 @@ def ping_webhook():
     queued = queue_webhook(agency, "ping", {"hello": True}, key=f"ping:{new_public_id()}")
     db.session.commit()
     return jsonify({"queued": queued}), 202
+
+
+ENTITLEMENT_STATUSES = ("due", "overdue", "met", "met_late", "cannot_tell")
+
+
+@bp.get("/api/v1/entitlements")
+@require_oauth()
+@api
+def get_entitlements():
+    """The Victims' Code entitlements on your cases, for your own case system (what the alert
+    e-mail points to). Filter by status and case; page with `after`."""
+    agency = current_token.client.agency
+    wanted = [s for s in request.args.get("status", "due,overdue").split(",") if s]
+    if any(s not in ENTITLEMENT_STATUSES for s in wanted):
+        raise ValidationError({"status": [f"Use any of {', '.join(ENTITLEMENT_STATUSES)}."]})
+    limit = request.args.get("limit", 100, type=int)
+    if not 1 <= limit <= 500:
+        raise ValidationError({"limit": ["Use 1 to 500."]})
+    after = request.args.get("after", 0, type=int)
+    query = (
+        select(CaseEntitlement, Case.reference)
+        .join(Case, Case.id == CaseEntitlement.case_id)
+        .where(Case.agency_id == agency.id, CaseEntitlement.status.in_(wanted),
+               CaseEntitlement.id > after)
+        .order_by(CaseEntitlement.id)
+        .limit(limit + 1)
+    )  # fmt: skip
+    if request.args.get("case"):
+        query = query.where(Case.reference == request.args["case"])
+    rows = db.session.execute(query).all()
+    items = [
+        {"case": reference, "duty": e.rule_id, "right": e.right, "kind": e.kind,
+         "duty_holder": e.duty_holder, "status": e.status, "due_at": e.due_at,
+         "met_at": e.met_at, "victim_says_not_told": e.not_told_at is not None}
+        for e, reference in rows[:limit]
+    ]  # fmt: skip
+    body = {
+        "items": EntitlementSchema(many=True).dump(items),
+        "next": str(rows[limit - 1][0].id) if len(rows) > limit else None,
+    }
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/api/v1/openapi.json")

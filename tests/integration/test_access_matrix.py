@@ -111,6 +111,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "partners.put_webhook": everyone(401),  # one URL for GET, PUT and DELETE
     "partners.delete_webhook": everyone(401),
     "partners.ping_webhook": everyone(NOT_ALLOWED),
+    "partners.get_entitlements": everyone(401),
 }
 
 

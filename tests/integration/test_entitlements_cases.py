@@ -170,3 +170,76 @@ def test_a_broken_rules_file_stops_start_up_naming_file_and_line(tmp_path, datab
     message = str(problem.value)
     assert re.search(r"rules\.yaml:\d+: rule 'r6-suspect-arrested'", message), message
     assert "suspect_arested" in message
+
+
+def test_alerts_tell_the_agency_escalate_and_tell_the_victim_of_time_limits(api, app, mail_sink):
+    from app.entitlements import alerts
+    from app.notify import delivery
+    from app.notify.models import Notification
+
+    agency = api.agency
+    agency.contact_email = "victims-code@police.example"
+    db.session.commit()
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault", "enhanced": False,
+                                        "incident_date": NOW.date().isoformat()})  # fmt: skip
+    user = create_user()
+    user.safe_days, user.safe_from, user.safe_to = "mon,tue,wed,thu,fri,sat,sun", "00:00", "24:00"
+    case = db.session.scalar(select(Case).where(Case.reference == ref))
+    db.session.add(CaseVictim(case_id=case.id, reference="V1", user_id=user.id, linked_at=NOW,
+                              invitation_reference=f"A{uuid.uuid4().hex[:8]}",
+                              date_of_birth=dt.date(1980, 5, 1),  # an adult: CICA's 2 years
+                              invitation_expires_at=NOW))  # fmt: skip
+    db.session.commit()
+    event(api, ref, "reported", 0)
+    event(api, ref, "suspect_arrested", 0)
+
+    later = NOW + dt.timedelta(days=21)  # the arrest duty is long overdue by then
+    result = alerts.run(later)
+    assert result["agencies_alerted"] >= 1 and result["duties_escalated"] >= 1
+    webhook = db.session.scalar(select(Notification).where(
+        Notification.agency_id == agency.id, Notification.channel == "webhook",
+        Notification.kind == "entitlements.attention"))  # fmt: skip
+    listed = {(i["case"], i["duty"]) for i in webhook.payload["data"]["items"]}
+    assert (ref, "r6-suspect-arrested") in listed
+    assert user.email not in str(webhook.payload)
+    again = alerts.run(later + dt.timedelta(minutes=15))
+    assert again["agencies_alerted"] == 0  # the same duties are not alerted twice
+    task = db.session.scalar(select(NavigatorTask).where(
+        NavigatorTask.case_id == case.id, NavigatorTask.reason == "duty_overdue"))  # fmt: skip
+    assert task is not None and task.user_id == user.id
+    # The agency's e-mail: counts and where to look, no case or victim details.
+    mail = db.session.scalar(select(Notification).where(
+        Notification.agency_id == agency.id, Notification.channel == "agencymail"))  # fmt: skip
+    assert delivery.deliver(mail.id, later) == "sent"
+    [message] = [m for m in mail_sink() if m["To"] == agency.contact_email]
+    text = message.get_content()
+    assert "/api/v1/entitlements" in text and ref not in text and user.email not in text
+    # The victim hears that a time limit (compensation) has started, in neutral words.
+    alerts.run(NOW)
+    told = db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.kind == "time_limit")).all()  # fmt: skip
+    assert told and all(n.dedupe_key.startswith("window-") for n in told)
+
+
+def test_agencies_read_their_own_entitlements_through_the_api(api, client):
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "burglary"})
+    event(api, ref, "suspect_arrested", 0)
+    got = api("GET", f"/api/v1/entitlements?case={ref}&status=due").json
+    assert {i["duty"] for i in got["items"]} >= {"r6-suspect-arrested"}
+    assert all(i["case"] == ref for i in got["items"])
+    bad = client.get("/api/v1/entitlements?status=nonsense",
+                     headers={"Authorization": "Bearer nope"})  # fmt: skip
+    assert bad.status_code == 401
+    # Another agency sees none of them.
+    other = create_agency(name="Other force")
+    partner, secret = create_partner_client(agency=other)
+    token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
+                        auth=(partner.client_id, secret)).json["access_token"]  # fmt: skip
+    theirs = client.get(f"/api/v1/entitlements?case={ref}",
+                        headers={"Authorization": f"Bearer {token}"}).json  # fmt: skip
+    assert theirs["items"] == []
+    wrong = client.get("/api/v1/entitlements?status=nonsense",
+                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert wrong.status_code == 422 and "status" in wrong.json["detail"]

@@ -1,0 +1,151 @@
+"""Before a Victims' Code duty is missed: tell the agency (one signed webhook and one e-mail per
+agency per run, listing case references and duties only, never the victim's details), escalate
+duties still overdue to the navigators, and tell victims of their own time limits (compensation,
+review, unduly lenient sentence) when a window opens and a week before it closes, at their safe
+times. Run by the worker every 15 minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from ..accounts.models import User, as_utc, utcnow
+from ..cases.models import Agency, Case, CaseVictim
+from ..extensions import db
+from ..navigator.tasks import open_task
+from ..notify import outbox
+from ..notify.safe_times import next_safe_time
+from . import calendar
+from .engine import Status
+from .models import CaseEntitlement
+
+CLOSING_SOON = dt.timedelta(days=7)
+BATCH = 2_000
+
+
+def alert_agencies(now: dt.datetime) -> int:
+    """Queue one alert per agency listing its duties due soon or overdue. Returns how many."""
+    horizon = calendar.add_working_days(now, current_app.config["ALERT_WITHIN_WORKING_DAYS"])
+    rows = db.session.execute(
+        select(CaseEntitlement, Case.reference, Case.agency_id)
+        .join(Case, Case.id == CaseEntitlement.case_id)
+        .where(
+            CaseEntitlement.kind == "duty",
+            CaseEntitlement.status.in_([Status.DUE, Status.OVERDUE]),
+            CaseEntitlement.due_at <= horizon,
+            or_(  # not told yet, or told while it was still due and now it is overdue
+                CaseEntitlement.alerted_at.is_(None),
+                and_(CaseEntitlement.status == Status.OVERDUE,
+                     CaseEntitlement.alerted_at < CaseEntitlement.due_at),
+            ),
+        )
+        .limit(BATCH)
+    ).all()  # fmt: skip
+    by_agency: dict[int, list[dict]] = defaultdict(list)
+    for item, reference, agency_id in rows:
+        by_agency[agency_id].append({
+            "case": reference, "duty": item.rule_id, "right": item.right,
+            "duty_holder": item.duty_holder, "status": item.status,
+            "due_at": as_utc(item.due_at).isoformat() if item.due_at else None,
+        })  # fmt: skip
+    stamp = now.strftime("%Y%m%dT%H%M")
+    for agency in db.session.scalars(select(Agency).where(Agency.id.in_(by_agency))):
+        items = by_agency[agency.id]
+        summary = {"count": len(items), "overdue": sum(i["status"] == "overdue" for i in items),
+                   "items": items}  # fmt: skip
+        outbox.queue_webhook(agency, "entitlements.attention", summary, key=f"attention:{stamp}")
+        outbox.queue_agency_email(
+            agency, "entitlements.attention", summary, key=f"attention:{stamp}"
+        )
+    if rows:
+        db.session.execute(
+            update(CaseEntitlement)
+            .where(CaseEntitlement.id.in_([item.id for item, _r, _a in rows]))
+            .values(alerted_at=now)
+        )
+    return len(by_agency)
+
+
+def escalate_overdue(now: dt.datetime) -> int:
+    """Duties still overdue some working days after the deadline: a navigator chases them."""
+    days = current_app.config["ESCALATE_AFTER_WORKING_DAYS"]
+    rows = db.session.scalars(
+        select(CaseEntitlement)
+        .where(
+            CaseEntitlement.kind == "duty",
+            CaseEntitlement.status == Status.OVERDUE,
+            CaseEntitlement.escalated_at.is_(None),
+            CaseEntitlement.due_at <= now,
+        )
+        .limit(BATCH)
+    ).all()
+    escalated = []
+    for item in rows:
+        if calendar.add_working_days(as_utc(item.due_at), days) > now:
+            continue
+        victim = db.session.scalar(
+            select(CaseVictim.user_id).where(
+                CaseVictim.case_id == item.case_id, CaseVictim.user_id.is_not(None)
+            )
+        )
+        open_task(kind="chase_agency", reason="duty_overdue", key=f"overdue:{item.public_id}",
+                  user_id=victim, case_id=item.case_id, milestone_id=item.trigger_id)  # fmt: skip
+        escalated.append(item.id)
+    if escalated:
+        db.session.execute(
+            update(CaseEntitlement)
+            .where(CaseEntitlement.id.in_(escalated))
+            .values(escalated_at=now)
+        )
+    return len(escalated)
+
+
+def tell_victims_of_time_limits(now: dt.datetime) -> int:
+    """A message when a time limit on the victim's own action starts, and a week before it
+    ends. The words are neutral; the page they sign in to says what and by when."""
+    rows = db.session.execute(
+        select(CaseEntitlement, User)
+        .join(CaseVictim, CaseVictim.case_id == CaseEntitlement.case_id)
+        .join(User, User.id == CaseVictim.user_id)
+        .where(
+            CaseEntitlement.kind == "window",
+            CaseEntitlement.status == Status.DUE,
+            CaseEntitlement.due_at > now,
+            User.deletion_requested_at.is_(None),
+            User.contact_channel != "none",
+            or_(CaseEntitlement.evaluated_at >= now - dt.timedelta(days=1),
+                CaseEntitlement.due_at <= now + CLOSING_SOON),
+        )
+        .limit(BATCH)
+    ).all()  # fmt: skip
+    messages = []
+    for item, user in rows:
+        when = next_safe_time(now, user.safe_days.split(","), user.safe_from, user.safe_to)
+        if when is None or when >= as_utc(item.due_at):
+            continue
+        stage = "closing" if as_utc(item.due_at) - now <= CLOSING_SOON else "open"
+        messages.append({
+            "dedupe_key": f"window-{stage}:{item.public_id}:{user.id}", "kind": "time_limit",
+            "channel": "sms" if user.contact_channel == "sms" and user.phone else "email",
+            "user_id": user.id, "payload": {"case": item.case_id}, "not_before": when,
+        })  # fmt: skip
+    return outbox.queue_messages(messages)
+
+
+def run(now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic job: bring overdue statuses up to date, then alert, escalate and tell."""
+    from .service import refresh_due
+
+    now = now or utcnow()
+    refreshed = refresh_due(now)
+    result = {
+        "cases_refreshed": refreshed,
+        "agencies_alerted": alert_agencies(now),
+        "duties_escalated": escalate_overdue(now),
+        "victims_told": tell_victims_of_time_limits(now),
+    }
+    db.session.commit()
+    return result
