@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run test install install-test lint check-content translations translations-check bench-guidance bench-ingest clean
+.PHONY: help run test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench-guidance: ## Benchmark the anonymous guidance page against nginx and a bar
 
 bench-ingest: install-test ## Benchmark partner API ingest (SQLite and PostgreSQL) and the signed-in timeline with 200,000 cases
 	$(BIN)/python bench/ingest.py
+
+bench-entitlements: install-test ## Benchmark the full entitlements recompute and the per-event evaluation with 200,000 cases (PostgreSQL)
+	$(BIN)/python bench/entitlements.py
 
 clean: ## Remove what the install built (not the virtualenv)
 	rm -rf app/static/dist instance/hub.db
