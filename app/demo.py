@@ -91,7 +91,10 @@ DEMO_TIMELINE = [
     ("charged", 12),
     ("hearing_details_received", 10),
     ("vps_offered", 9),
+    ("information_delivered", 29),  # the arrest was explained to the victim the next day
 ]
+# Acknowledgements name the Victims' Code duty they discharge.
+DEMO_DUTIES = {"information_delivered": "r6-suspect-arrested"}
 
 
 def ensure_demo_case(victim: User) -> str:
@@ -126,6 +129,7 @@ def ensure_demo_case(victim: User) -> str:
                 linked_at=now,
                 invitation_reference="HUB-DEMO01",
                 invitation_expires_at=now,
+                date_of_birth=dt.date(1988, 6, 14),
             )
         )
         for number, (kind, days_ago) in enumerate(DEMO_TIMELINE):
@@ -136,8 +140,14 @@ def ensure_demo_case(victim: User) -> str:
                     agency_event_id=f"demo-{number}",
                     type=kind,
                     occurred_at=now - dt.timedelta(days=days_ago, hours=number),
+                    received_at=now - dt.timedelta(days=days_ago, hours=number - 1),
+                    duty=DEMO_DUTIES.get(kind),
                 )
             )
+        db.session.flush()
+        from .entitlements.service import evaluate_cases
+
+        evaluate_cases([case.id])
         db.session.commit()
     return "HUB-DEMO01"
 

@@ -88,4 +88,7 @@ def init_app(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    return g.get("lang", DEFAULT)
+    lang = g.get("lang", DEFAULT)
+    # British English dates and numbers ("24 November 2026", not "November 24, 2026"); the
+    # English text itself is the msgids, so no catalogue is needed for en_GB.
+    return "en_GB" if lang == "en" else lang

@@ -133,8 +133,10 @@ def generate(
         for i in range(first, first + count):
             crime, category = rng.choice(CRIMES)
             incident = now - dt.timedelta(days=rng.randint(30, 730))
+            borough_index = rng.randrange(len(BOROUGHS))
             case_rows.append({
-                "agency_id": rng.choice(agency_ids), "reference": f"S{tag}-{i:07d}",
+                "agency_id": agency_ids[borough_index], "borough": BOROUGHS[borough_index],
+                "reference": f"S{tag}-{i:07d}",
                 "crime_type": crime, "offence_category": category,
                 "enhanced": category in ("violent", "sexual") and rng.random() < 0.4,
                 "incident_date": incident.date(), "reported_date": incident.date(),

@@ -82,27 +82,31 @@ def psql(sql: str) -> None:
 
 SETUP = """
 import sys
+from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
-from app.cases.models import Agency, Case, CaseVictim
-from app.accounts.models import utcnow
-from tests.factories import create_partner_client, create_user
+from app.cases.models import Case
+from app.scale import generate
+from tests.factories import create_partner_client
 app = create_app()
 with app.app_context():
-    agency = Agency(name="Bench police", kind="police")
-    db.session.add(agency); db.session.commit()
-    client, secret = create_partner_client(agency=agency)
-    for n in range(int(sys.argv[1])):
-        case = Case(agency_id=agency.id, reference=f"B-{n}", crime_type="burglary")
-        db.session.add(case); db.session.flush()
-        if n % 2 == 0:  # half the cases have a victim with an account: the outbox is written
-            user = create_user()
-            user.safe_days, user.safe_from, user.safe_to = "mon,tue,wed,thu,fri,sat,sun", "00:00", "24:00"
-            db.session.add(CaseVictim(case_id=case.id, reference="V1", user_id=user.id,
-                invitation_reference=f"B{n:011d}", invitation_expires_at=utcnow()))
-    db.session.commit()
+    # Realistic cases (about ten events each, a victim each, some with accounts): events then
+    # land on short histories, as they would in life, not on a few cases growing without end.
+    generate(int(sys.argv[1]), linked_users=int(sys.argv[1]) // 10)
+    agency_id, _n = db.session.execute(
+        select(Case.agency_id, func.count()).group_by(Case.agency_id).order_by(func.count().desc())
+    ).first()
+    references = list(db.session.scalars(select(Case.reference).where(Case.agency_id == agency_id)))
+    from app.cases.models import Agency
+    client, secret = create_partner_client(agency=db.session.get(Agency, agency_id))
+    with open(sys.argv[2], "w") as f:
+        f.write("\\n".join(references))
     print(client.client_id, secret)
 """
+# What agencies send most: the everyday steps of a case, with acknowledgements.
+EVENT_TYPES = ["officer_assigned", "suspect_interviewed", "information_delivered",
+               "hearing_details_received", "trial_date_set", "witness_required", "charged",
+               "vps_offered", "first_hearing", "plea"]  # fmt: skip
 
 
 def _token(port: int, client_id: str, secret: str) -> str:
@@ -116,7 +120,7 @@ def _token(port: int, client_id: str, secret: str) -> str:
 
 def _poster(args: tuple) -> dict:
     """One client process: post for `seconds`, return what it sent and how it went."""
-    port, token, worker, seconds, batch, cases = args
+    port, token, worker, seconds, batch, references = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     sent_ids, latencies, errors, n = set(), [], 0, 0
@@ -128,8 +132,16 @@ def _poster(args: tuple) -> dict:
             n += 1
             # One in 20 repeats the previous event id: a retry the hub must not store twice.
             event_id = f"w{worker}-{n - 1 if n % 20 == 0 else n}"
-            events.append({"id": event_id, "type": "charged", "occurred_at": now,
-                           "case": f"B-{(worker * 7919 + n) % cases}"})  # fmt: skip
+            kind = EVENT_TYPES[n % len(EVENT_TYPES)]
+            event = {
+                "id": event_id,
+                "type": kind,
+                "occurred_at": now,
+                "case": references[(worker * 7919 + n * 31) % len(references)],
+            }
+            if kind == "information_delivered":
+                event["duty"] = "r6-charged"
+            events.append(event)  # fmt: skip
         if batch == 1:
             event = events[0]
             path, body = f"/api/v1/cases/{event.pop('case')}/events", event
@@ -158,10 +170,12 @@ def ingest(database_url: str, label: str, seconds: int, batch: int, clients: int
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_REQUESTS": "0",
            "NOTIFY_ENQUEUE": "0", "RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}  # fmt: skip
     flask(env, "db", "upgrade")
-    cases = 200
-    out = subprocess.run([str(BIN / "python"), "-c", SETUP, str(cases)], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True).stdout  # fmt: skip
+    listing = Path(tempfile.mkstemp(suffix=".txt")[1])
+    out = subprocess.run([str(BIN / "python"), "-c", SETUP, "20000", str(listing)], cwd=ROOT,
+                         env=env, check=True, capture_output=True, text=True).stdout  # fmt: skip
     client_id, secret = out.split()[-2:]
+    references = listing.read_text().split()
+    listing.unlink()
     port = free_port()
     server = start([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
                     "app:create_app()"], env)  # fmt: skip
@@ -171,7 +185,7 @@ def ingest(database_url: str, label: str, seconds: int, batch: int, clients: int
         began = time.monotonic()
         with multiprocessing.Pool(clients) as pool:
             runs = pool.map(
-                _poster, [(port, token, w, seconds, batch, cases) for w in range(clients)]
+                _poster, [(port, token, w, seconds, batch, references) for w in range(clients)]
             )
         elapsed = time.monotonic() - began
     finally:

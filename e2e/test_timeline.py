@@ -150,3 +150,42 @@ def test_a_release_is_emailed_within_safe_times_and_confirmed(
     first.get_by_role("button", name="I have read this update").click()
     expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     expect(page.get_by_role("button", name="I have read this update")).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_your_rights_in_this_case(page: Page, live_server: str, lang: str):
+    """The victim's rights on their case, each with its status; "I was not told about this"
+    opens a task for the navigators. Right to left in Arabic; axe-clean."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    prefix = "" if lang == "en" else f"/{lang}"
+    sign_in_as_demo_victim(page, live_server, prefix)
+    page.goto(f"{live_server}{prefix}/account/cases")
+    page.locator("#main-content a[href*='/account/cases/']").first.click()
+    page.locator("#main-content a[href$='/rights']").click()
+    expect(page.locator(".app-rights__item").first).to_be_visible()
+    if lang == "en":
+        expect(page.locator("h1")).to_have_text("Your rights in this case")
+        expect(page.get_by_text("To be told that someone was arrested")).to_be_visible()
+        expect(
+            page.get_by_text("You can apply for criminal injuries compensation").first
+        ).to_be_visible()
+    screenshot(page, f"32-rights-{lang}-360")
+    url = page.url
+
+    context = page.context.browser.new_context(
+        bypass_csp=True, viewport={"width": 360, "height": 800}
+    )
+    checked = context.new_page()
+    sign_in_as_demo_victim(checked, live_server, prefix)
+    checked.goto(url)
+    results = Axe().run(checked, options={"runOnly": RULE_TAGS})
+    context.close()
+    assert not results.response["violations"], [v["id"] for v in results.response["violations"]]
+
+    if lang == "en":
+        item = page.locator(".app-rights__item", has_text="To be told that someone was charged")
+        item.get_by_role("button", name="I was not told about this").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "Thank you for telling us"
+        )
+        expect(page.get_by_text("We are looking into it").first).to_be_visible()

@@ -38,6 +38,7 @@ class Case(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     reference: Mapped[str] = mapped_column(String(64))
     crime_type: Mapped[str] = mapped_column(String(60))
+    borough: Mapped[str | None] = mapped_column(String(40))  # London borough, for reporting
     offence_category: Mapped[str | None] = mapped_column(String(20))
     enhanced: Mapped[bool | None] = mapped_column(Boolean)
     enhanced_reasons: Mapped[list | None] = mapped_column(JSON)

@@ -35,6 +35,12 @@ class StrictBoolean(fields.Boolean):
 class CaseSchema(Schema):
     reference = fields.String(dump_only=True)
     crime_type = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    borough = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "The London borough where it happened (for reporting)."},
+    )
     offence_category = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(OFFENCE_CATEGORIES)
     )

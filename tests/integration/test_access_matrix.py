@@ -107,6 +107,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "cases.not_told": everyone(NOT_ALLOWED),
     "navigator.task_list": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
     "navigator.task_done": everyone(NOT_ALLOWED),
+    "navigator.compliance_report": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
+    "navigator.compliance_csv": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
+    "guidance.rights_checker": everyone(OK),
+    "guidance.rights_checker_pdf": everyone(NOT_ALLOWED),
     "partners.get_webhook": everyone(401),
     "partners.put_webhook": everyone(401),  # one URL for GET, PUT and DELETE
     "partners.delete_webhook": everyone(401),

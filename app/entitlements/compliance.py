@@ -1,0 +1,139 @@
+"""Compliance with the Victims' Code, from the stored entitlements: per agency, per right, per
+month of the deadline — on time, late, missed, still pending, reported by victims as "not told",
+and the median days late. Duties only (time limits on the victim's own actions are not an
+agency's to meet). Counted in the database; only the medians of late duties come back as rows."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
+
+from ..accounts.models import as_utc, utcnow
+from ..cases.models import Agency, Case
+from ..extensions import db
+from .engine import Status
+from .models import CaseEntitlement
+
+OUTCOMES = ("on_time", "late", "missed", "pending")
+_OUTCOME = {Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "missed",
+            Status.DUE: "pending"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: dt.date
+    until: dt.date  # exclusive
+    borough: str | None = None
+    crime_type: str | None = None
+    enhanced: bool | None = None
+
+
+@dataclass
+class Line:
+    agency: str
+    right: int
+    month: str  # YYYY-MM, the month the deadline fell in
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    pending: int = 0
+    not_told: int = 0
+    days_late: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.missed + self.pending
+
+    @property
+    def median_days_late(self) -> float | None:
+        return round(statistics.median(self.days_late), 1) if self.days_late else None
+
+
+def _month(column) -> ColumnElement:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Europe/London", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _where(filters: Filters) -> list:
+    start = dt.datetime.combine(filters.since, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(filters.until, dt.time(), tzinfo=dt.UTC)
+    conditions = [
+        CaseEntitlement.kind == "duty",
+        CaseEntitlement.due_at >= start,
+        CaseEntitlement.due_at < end,
+        CaseEntitlement.status.in_(list(_OUTCOME)),
+    ]
+    if filters.borough:
+        conditions.append(Case.borough == filters.borough)
+    if filters.crime_type:
+        conditions.append(Case.crime_type == filters.crime_type)
+    if filters.enhanced is not None:
+        conditions.append(Case.enhanced.is_(filters.enhanced))
+    return conditions
+
+
+def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
+    now = now or utcnow()
+    month = _month(CaseEntitlement.due_at)
+    lines: dict[tuple[str, int, str], Line] = {}
+    counted = db.session.execute(
+        select(Agency.name, CaseEntitlement.right, month.label("month"), CaseEntitlement.status,
+               func.count(), func.count(CaseEntitlement.not_told_at))
+        .join(Case, Case.id == CaseEntitlement.case_id)
+        .join(Agency, Agency.id == Case.agency_id)
+        .where(*_where(filters))
+        .group_by(Agency.name, CaseEntitlement.right, month, CaseEntitlement.status)
+    )  # fmt: skip
+    for agency, right, when, status, count, not_told in counted:
+        line = lines.setdefault((agency, right, when), Line(agency, right, when))
+        outcome = _OUTCOME[Status(status)]
+        setattr(line, outcome, getattr(line, outcome) + count)
+        line.not_told += not_told
+    late = db.session.execute(
+        select(Agency.name, CaseEntitlement.right, month, CaseEntitlement.status,
+               CaseEntitlement.due_at, CaseEntitlement.met_at)
+        .join(Case, Case.id == CaseEntitlement.case_id)
+        .join(Agency, Agency.id == Case.agency_id)
+        .where(*_where(filters), CaseEntitlement.status.in_([Status.MET_LATE, Status.OVERDUE]))
+    )  # fmt: skip
+    for agency, right, when, status, due_at, met_at in late:
+        end = as_utc(met_at) if status == Status.MET_LATE and met_at else now
+        lines[(agency, right, when)].days_late.append(
+            (end - as_utc(due_at)).total_seconds() / 86400
+        )
+    return sorted(lines.values(), key=lambda x: (x.agency, x.right, x.month))
+
+
+def by_right(lines: list[Line]) -> dict[int, dict[str, int]]:
+    """Totals per right (for the chart)."""
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
+    for line in lines:
+        for outcome in OUTCOMES:
+            totals[line.right][outcome] += getattr(line, outcome)
+    return dict(sorted(totals.items()))
+
+
+def to_csv(lines: list[Line]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["agency", "right", "month", *OUTCOMES, "total", "not_told",
+                     "median_days_late"])  # fmt: skip
+    for line in lines:
+        median = line.median_days_late
+        writer.writerow([_safe(line.agency), line.right, line.month,
+                         *(getattr(line, o) for o in OUTCOMES), line.total, line.not_told,
+                         "" if median is None else median])  # fmt: skip
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ runs as a formula in a spreadsheet: neutralise it.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
