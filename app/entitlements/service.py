@@ -135,7 +135,7 @@ def evaluate_cases(case_ids: Collection[int], now: dt.datetime | None = None) ->
     if gone:
         db.session.execute(delete(CaseEntitlement).where(CaseEntitlement.id.in_(gone)))
     insert_new(CaseEntitlement, new_rows, unique=("case_id", "rule_id", "trigger_id"),
-               returning=("id",))  # fmt: skip
+               returning=())  # fmt: skip
     return len(updates) + len(new_rows) + len(gone)
 
 
