@@ -160,6 +160,25 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def sign_in_as_staff(page, live_server: str, email: str) -> None:
+    """A demo staff account's first sign-in: password, then setting up two-step verification."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    from app.demo import DEMO_PASSWORD
+
+    page.goto(live_server + "/account/sign-in")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Set up two-step verification")
+    page.get_by_text("I cannot scan the QR code").click()
+    secret = page.locator(".app-secret").inner_text().strip()
+    page.locator("#code").fill(pyotp.TOTP(secret).at(time.time()))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Save your recovery codes")
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

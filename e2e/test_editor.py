@@ -4,29 +4,16 @@ change without a restart, and the Welsh translation is flagged as out of date.""
 from __future__ import annotations
 
 import re
-import time
 
-import pyotp
 from playwright.sync_api import Page, expect
 
-from app.demo import DEMO_PASSWORD
-from e2e.conftest import screenshot
+from e2e.conftest import screenshot, sign_in_as_staff
 
 PAGE = "/navigator/content/en/safety/are-you-safe-now"
 
 
 def sign_in_as_editor(page: Page, live_server: str) -> None:
-    page.goto(live_server + "/account/sign-in")
-    page.locator("#email").fill("editor@example.org")
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    # Staff set up two-step verification the first time they sign in.
-    expect(page.locator("h1")).to_have_text("Set up two-step verification")
-    page.get_by_text("I cannot scan the QR code").click()
-    secret = page.locator(".app-secret").inner_text().strip()
-    page.locator("#code").fill(pyotp.TOTP(secret).at(time.time()))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Save your recovery codes")
+    sign_in_as_staff(page, live_server, "editor@example.org")
 
 
 def test_editor_changes_a_page_and_the_site_follows(page: Page, live_server: str, live_content):

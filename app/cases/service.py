@@ -61,7 +61,7 @@ def record_events(agency: Agency, items: list[tuple[Case, dict]]) -> dict[str, b
     )
     queue_case_updates(created, now)  # same transaction: the news and the duty to tell it
     # ... and what the Victims' Code now says is owed, for just the cases that changed.
-    evaluate_cases({row.case_id for row in created}, now)
+    evaluate_cases({row.case_id for row in created}, now, {row.type for row in created})
     new = {row.agency_event_id for row in created}
     return {data["id"]: data["id"] in new for _case, data in items}
 

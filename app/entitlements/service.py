@@ -81,9 +81,16 @@ def _engine_milestones(rows: list) -> list[engine.Milestone]:
     return out
 
 
-def evaluate_cases(case_ids: Collection[int], now: dt.datetime | None = None) -> int:
+def evaluate_cases(
+    case_ids: Collection[int],
+    now: dt.datetime | None = None,
+    changed_types: Collection[str] | None = None,
+) -> int:
     """Re-evaluate these cases and store the result, keeping what was done about each
-    entitlement. Returns how many entitlements changed (added, updated or removed)."""
+    entitlement. With `changed_types` (the types of the events just stored), only the rules such
+    events can affect are evaluated, and only their stored rows touched: the per-event path. A
+    change to the case itself (enhanced rights, dates) needs everything: leave it None.
+    Returns how many entitlements changed (added, updated or removed)."""
     if not case_ids:
         return 0
     now = now or utcnow()
@@ -103,16 +110,26 @@ def evaluate_cases(case_ids: Collection[int], now: dt.datetime | None = None) ->
         .order_by(MilestoneRow.occurred_at, MilestoneRow.id)
     ):  # fmt: skip
         history[row.case_id].append(row)
+    all_rules = rules()
+    if changed_types is not None and SENTENCE in changed_types:
+        changed_types = None  # a sentence changes case facts (its length), which any rule may test
+    if changed_types is not None:
+        all_rules = engine.rules_affected_by(all_rules, changed_types)
+        if not all_rules:
+            return 0
     columns = [getattr(CaseEntitlement, name) for name in _FIELDS]
-    stored = {
-        (row.case_id, row.rule_id, row.trigger_id): row
-        for row in db.session.execute(
-            select(CaseEntitlement.id, CaseEntitlement.case_id, CaseEntitlement.rule_id,
-                   CaseEntitlement.trigger_id, *columns)
-            .where(CaseEntitlement.case_id.in_(ids))
-        )
-    }  # fmt: skip
-    new_rows, updates, all_rules = [], [], rules()
+    query = select(
+        CaseEntitlement.id,
+        CaseEntitlement.case_id,
+        CaseEntitlement.rule_id,
+        CaseEntitlement.trigger_id,
+        *columns,
+    ).where(CaseEntitlement.case_id.in_(ids))
+    if changed_types is not None:
+        query = query.where(CaseEntitlement.rule_id.in_([rule.id for rule in all_rules]))
+    stored = {(row.case_id, row.rule_id, row.trigger_id): row
+              for row in db.session.execute(query)}  # fmt: skip
+    new_rows, updates = [], []
     for case_id, case in cases.items():
         facts = case_facts(case, births[case_id], history[case_id])
         for item in engine.evaluate(facts, _engine_milestones(history[case_id]), all_rules, now):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, abort, current_app, render_template, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..accounts.models import utcnow
 from ..accounts.policy import public
@@ -215,16 +215,18 @@ def _private(body, status: int = 200) -> Response:
 
 
 def describe_deadline(text: str) -> str:
-    """'28 calendar days' -> translated words, for the results page and the PDF."""
+    """'28 calendar days' -> translated words with the right plural form for the number."""
     amount, _space, unit = text.partition(" ")
-    number = int(amount) if amount.isdigit() else 0
-    forms = {
-        "working": lambda n: _("%(num)d working days", num=n) if n != 1 else _("1 working day"),
-        "calendar": lambda n: _("%(num)d days", num=n) if n != 1 else _("1 day"),
-        "months": lambda n: _("%(num)d months", num=n),
-        "month": lambda n: _("1 month"),
-        "years": lambda n: _("%(num)d years", num=n),
-        "year": lambda n: _("1 year"),
-    }
-    first = unit.split(" ")[0] if unit else ""
-    return forms[first](number) if first in forms else text
+    if not amount.isdigit():
+        return text
+    n = int(amount)
+    first = unit.split(" ")[0]
+    if first == "working":
+        return ngettext("%(num)d working day", "%(num)d working days", n)
+    if first in ("calendar", "day", "days"):
+        return ngettext("%(num)d day", "%(num)d days", n)
+    if first in ("month", "months"):
+        return ngettext("%(num)d month", "%(num)d months", n)
+    if first in ("year", "years"):
+        return ngettext("%(num)d year", "%(num)d years", n)
+    return text

@@ -243,3 +243,21 @@ def test_agencies_read_their_own_entitlements_through_the_api(api, client):
     wrong = client.get("/api/v1/entitlements?status=nonsense",
                        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
     assert wrong.status_code == 422 and "status" in wrong.json["detail"]
+
+
+def test_the_per_event_path_matches_a_full_evaluation(api):
+    """Evaluating only the rules an event can affect gives the same result as evaluating all."""
+    ref = f"E-{uuid.uuid4().hex[:6]}"
+    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault", "offence_category": "violent",
+                                        "incident_date": NOW.date().isoformat()})  # fmt: skip
+    for type_, extra in [("reported", {}), ("suspect_arrested", {}), ("charged", {}),
+                         ("information_delivered", {"duty": "r6-charged"}),
+                         ("sentence", {"detail": {"months": 18, "uls_eligible": True}}),
+                         ("vcs_referral_made", {})]:  # fmt: skip
+        event(api, ref, type_, 1, **extra)
+    incremental = statuses(ref)
+    case = db.session.scalar(select(Case).where(Case.reference == ref))
+    service.evaluate_cases([case.id])
+    db.session.commit()
+    assert statuses(ref) == incremental
+    assert incremental["r9-uls-window"] == "due" and "r11-vlo-contact" in incremental

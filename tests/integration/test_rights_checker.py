@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.usefixtures("app_context")
+# No app context held across requests: Flask-Babel keeps the translations it loaded in the app
+# context, and one shared by the English and Arabic requests would keep English.
 
 
 def hidden(html: str) -> dict[str, str]:
