@@ -165,7 +165,9 @@ def test_your_rights_in_this_case(page: Page, live_server: str, lang: str):
     expect(page.locator(".app-rights__item").first).to_be_visible()
     if lang == "en":
         expect(page.locator("h1")).to_have_text("Your rights in this case")
-        expect(page.get_by_text("To be told that someone was arrested")).to_be_visible()
+        expect(
+            page.get_by_role("link", name="To be told that someone was arrested")
+        ).to_be_visible()
         expect(
             page.get_by_text("You can apply for criminal injuries compensation").first
         ).to_be_visible()
