@@ -139,8 +139,9 @@ def ensure_demo_case(victim: User) -> str:
                     agency_id=agency.id,
                     agency_event_id=f"demo-{number}",
                     type=kind,
-                    occurred_at=now - dt.timedelta(days=days_ago, hours=number),
-                    received_at=now - dt.timedelta(days=days_ago, hours=number - 1),
+                    # In list order within a day: a confirmation comes after the report.
+                    occurred_at=now - dt.timedelta(days=days_ago) + dt.timedelta(hours=number),
+                    received_at=now - dt.timedelta(days=days_ago) + dt.timedelta(hours=number + 1),
                     duty=DEMO_DUTIES.get(kind),
                 )
             )
