@@ -26,6 +26,13 @@ def compose(kind: str, user: User) -> Message:
     with force_locale(lang):
         link = external_url("accounts.sign_in", lang=lang)
         named = user.may_name_hub
+        # The subject is all a watched phone's lock screen shows: the hub is named only if the
+        # victim said that was safe.
+        update = (
+            _("You have a new update on the Victim Care Hub")
+            if named
+            else _("You have a new update")
+        )
         if kind == "critical_update":
             subject = (
                 _("Important: please sign in to the Victim Care Hub today")
@@ -41,11 +48,7 @@ def compose(kind: str, user: User) -> Message:
             )
             short = _("Important update. Please sign in today: %(link)s", link=link)
         elif kind == "time_limit":
-            subject = (
-                _("You have a new update on the Victim Care Hub")
-                if named
-                else _("You have a new update")
-            )
+            subject = update
             body = _(
                 "There is a time limit on something you can choose to do. Sign in to see what "
                 "it is and by when:\n%(link)s",
@@ -53,11 +56,7 @@ def compose(kind: str, user: User) -> Message:
             )
             short = _("There is a time limit on something you can do. Sign in: %(link)s", link=link)
         else:
-            subject = (
-                _("You have a new update on the Victim Care Hub")
-                if named
-                else _("You have a new update")
-            )
+            subject = update
             body = _("There is something new for you. Sign in to see it:\n%(link)s", link=link)
             short = _("You have a new update. Sign in to see it: %(link)s", link=link)
         footer = _("You can change how and when we contact you after signing in.")
