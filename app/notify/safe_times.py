@@ -18,10 +18,11 @@ def _clock(value: str) -> dt.time:
 
 
 def _local(day: dt.date, at: dt.time) -> dt.datetime:
-    # A wall-clock time skipped by the spring change (01:30 on the last Sunday in March) is
-    # read as the instant after the jump: zoneinfo's fold=0 gives the earlier offset, which
-    # converted to UTC lands inside the new hour, never before the victim's window opens.
-    return dt.datetime.combine(day, at, tzinfo=LONDON)
+    """A London wall-clock time as a UTC instant. A time skipped by the spring change (01:30 on
+    the last Sunday in March) becomes the instant after the jump (zoneinfo's fold=0 takes the
+    earlier offset). In UTC because Python compares two times in the same zone by their wall
+    clocks, which is wrong across a change of the clocks."""
+    return dt.datetime.combine(day, at, tzinfo=LONDON).astimezone(dt.UTC)
 
 
 def next_safe_time(
@@ -42,14 +43,17 @@ def next_safe_time(
     midnight = end == "24:00"  # the end of the day
     closes = dt.time(0) if midnight else _clock(end)
     today = now.astimezone(LONDON).date()
+    now = now.astimezone(dt.UTC)
     for offset in range(8):  # a week from today always contains every safe day
         day = today + dt.timedelta(days=offset)
         if DAYS[day.weekday()] not in safe_days:
             continue
         window_start = _local(day, opens)
         window_end = _local(day + dt.timedelta(days=1) if midnight else day, closes)
+        if window_start >= window_end:
+            continue  # the whole window falls in the hour skipped when the clocks go forward
         if now < window_end:
-            return max(now, window_start).astimezone(dt.UTC)
+            return max(now, window_start)
     return None  # unreachable with a valid day name; an unknown one means "never"
 
 

@@ -60,6 +60,10 @@ def _write(summary: str, body: str, response: str, scope: str) -> dict:
     }
 
 
+STATUS = "(due|overdue|met|met_late|cannot_tell)"
+STATUS_LIST = f"^{STATUS}(,{STATUS})*$"
+
+
 @cache
 def document() -> dict:
     spec = APISpec(
@@ -188,13 +192,16 @@ def document() -> dict:
                 "summary": "Victims' Code entitlements on your cases (due soon, overdue, met)",
                 "security": [{"oauth2": []}],
                 "parameters": [
-                    {"in": "query", "name": "status", "schema": {"type": "string"},
+                    {"in": "query", "name": "status",
+                     "schema": {"type": "string", "pattern": STATUS_LIST},
                      "description": "Comma-separated: due, overdue, met, met_late, cannot_tell "
                      "(default due,overdue)"},
-                    {"in": "query", "name": "case", "schema": {"type": "string"}},
+                    {"in": "query", "name": "case",
+                     "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}},
                     {"in": "query", "name": "limit",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-                    {"in": "query", "name": "after", "schema": {"type": "integer", "minimum": 0}},
+                    {"in": "query", "name": "after",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
                 ],
                 "responses": {"200": {"description": "A page", **_json("EntitlementsPage")},
                               **ERRORS},

@@ -228,3 +228,22 @@ class EntitlementsPageSchema(Schema):
     next = fields.String(
         allow_none=True, metadata={"description": "Pass as `after` for the next page."}
     )
+
+
+ENTITLEMENT_STATUSES = ("due", "overdue", "met", "met_late", "cannot_tell")
+MAX_ID = 2**63 - 1
+
+
+class EntitlementsQuerySchema(Schema):
+    """The query string of GET /api/v1/entitlements: every value checked, none guessed at."""
+
+    status = fields.String(load_default="due,overdue")
+    case = fields.String(load_default=None, validate=REFERENCE)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+
+    @validates("status")
+    def _known_statuses(self, value: str, **_kwargs) -> None:
+        wanted = [s for s in value.split(",") if s]
+        if not wanted or any(s not in ENTITLEMENT_STATUSES for s in wanted):
+            raise ValidationError(f"Use one or more of {', '.join(ENTITLEMENT_STATUSES)}.")

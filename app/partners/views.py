@@ -32,6 +32,7 @@ from .schemas import (
     BatchSchema,
     CaseSchema,
     EntitlementSchema,
+    EntitlementsQuerySchema,
     EventSchema,
     MilestoneSchema,
     VictimSchema,
@@ -252,9 +253,6 @@ def ping_webhook():
     return jsonify({"queued": queued}), 202
 
 
-ENTITLEMENT_STATUSES = ("due", "overdue", "met", "met_late", "cannot_tell")
-
-
 @bp.get("/api/v1/entitlements")
 @require_oauth()
 @api
@@ -262,13 +260,9 @@ def get_entitlements():
     """The Victims' Code entitlements on your cases, for your own case system (what the alert
     e-mail points to). Filter by status and case; page with `after`."""
     agency = current_token.client.agency
-    wanted = [s for s in request.args.get("status", "due,overdue").split(",") if s]
-    if any(s not in ENTITLEMENT_STATUSES for s in wanted):
-        raise ValidationError({"status": [f"Use any of {', '.join(ENTITLEMENT_STATUSES)}."]})
-    limit = request.args.get("limit", 100, type=int)
-    if not 1 <= limit <= 500:
-        raise ValidationError({"limit": ["Use 1 to 500."]})
-    after = request.args.get("after", 0, type=int)
+    args = EntitlementsQuerySchema().load(request.args.to_dict())
+    wanted = [s for s in args["status"].split(",") if s]
+    limit, after = args["limit"], args["after"]
     query = (
         select(CaseEntitlement, Case.reference)
         .join(Case, Case.id == CaseEntitlement.case_id)
@@ -277,8 +271,8 @@ def get_entitlements():
         .order_by(CaseEntitlement.id)
         .limit(limit + 1)
     )  # fmt: skip
-    if request.args.get("case"):
-        query = query.where(Case.reference == request.args["case"])
+    if args["case"]:
+        query = query.where(Case.reference == args["case"])
     rows = db.session.execute(query).all()
     items = [
         {"case": reference, "duty": e.rule_id, "right": e.right, "kind": e.kind,

@@ -261,3 +261,16 @@ def test_the_per_event_path_matches_a_full_evaluation(api):
     db.session.commit()
     assert statuses(ref) == incremental
     assert incremental["r9-uls-window"] == "due" and "r11-vlo-contact" in incremental
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["after=10531499545842981897074900992", "status=", "limit=abc", "limit=0",
+     "case=" + "x" * 65, "after=-1"],
+)  # fmt: skip
+def test_bad_entitlement_queries_are_422_with_the_field_named(api, client, query):
+    response = client.get(f"/api/v1/entitlements?{query}",
+                          headers={"Authorization": api("GET", "/api/v1/entitlements")
+                                   .request.headers["Authorization"]})  # fmt: skip
+    assert response.status_code == 422
+    assert query.split("=")[0] in response.json["detail"]

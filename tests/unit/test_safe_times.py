@@ -53,6 +53,14 @@ def test_until_midnight():
     ).astimezone(dt.UTC)
 
 
+def test_a_window_inside_the_skipped_spring_hour_is_passed_over():
+    # 26 March 2028: the clocks go from 01:00 to 02:00, so 01:00-02:00 never happens that day.
+    before = london(2028, 3, 26, 0, 30)
+    assert next_safe_time(before, ["sun", "mon"], "01:00", "02:00") == london(
+        2028, 3, 27, 1, 0
+    ).astimezone(dt.UTC)
+
+
 def test_no_safe_day_means_no_contact():
     assert next_safe_time(london(2026, 11, 24, 12, 0), [], "09:00", "17:00") is None
     assert next_safe_time(london(2026, 11, 24, 12, 0), [""], "09:00", "17:00") is None
