@@ -122,7 +122,7 @@ def app_context(app: Flask):
 @pytest.fixture()
 def mail_sink(app: Flask, tmp_path):
     """A fresh local mail sink for this test; returns a function listing its messages."""
-    from app.notify.email import read_sink
+    from app.notify.sink import read as read_sink
 
     app.config["MAIL_SINK_DIR"] = str(tmp_path / "mail")
     return lambda: read_sink(tmp_path / "mail")

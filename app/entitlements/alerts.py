@@ -17,7 +17,6 @@ from ..cases.models import Agency, Case, CaseVictim
 from ..extensions import db
 from ..navigator.tasks import open_task
 from ..notify import outbox
-from ..notify.safe_times import next_safe_time
 from . import calendar
 from .engine import Status
 from .models import CaseEntitlement
@@ -123,14 +122,14 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
     ).all()  # fmt: skip
     messages = []
     for item, user in rows:
-        when = next_safe_time(now, user.safe_days.split(","), user.safe_from, user.safe_to)
+        when = outbox.safe_time_for(user, now)
         if when is None or when >= as_utc(item.due_at):
             continue
         stage = "closing" if as_utc(item.due_at) - now <= CLOSING_SOON else "open"
         messages.append({
             "dedupe_key": f"window-{stage}:{item.public_id}:{user.id}", "kind": "time_limit",
-            "channel": "sms" if user.contact_channel == "sms" and user.phone else "email",
-            "user_id": user.id, "payload": {"case": item.case_id}, "not_before": when,
+            "channel": outbox.channel_for(user), "user_id": user.id,
+            "payload": {"case": item.case_id}, "not_before": when,
         })  # fmt: skip
     return outbox.queue_messages(messages)
 

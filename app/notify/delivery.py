@@ -23,7 +23,7 @@ from . import webhooks
 from .email import send_email
 from .messages import compose, compose_for_agency
 from .models import CANCELLED, FAILED, PENDING, SENDING, SENT, Notification
-from .safe_times import next_safe_time
+from .outbox import safe_time_for
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=6)
@@ -84,7 +84,7 @@ def _send_to_victim(notification: Notification, now: dt.datetime) -> None:
     user = db.session.get(User, notification.user_id) if notification.user_id else None
     if user is None or user.deletion_requested_at is not None or user.contact_channel == "none":
         raise NothingToSend
-    when = next_safe_time(now, user.safe_days.split(","), user.safe_from, user.safe_to)
+    when = safe_time_for(user, now)
     if when is None:
         raise NothingToSend
     if when > now:

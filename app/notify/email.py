@@ -44,8 +44,3 @@ def send_email(
         return
     mail_sink.store(Path(config["MAIL_SINK_DIR"]), message.as_bytes())
     log.info("e-mail written to the local mail sink", extra={"fields": {"channel": "sink"}})
-
-
-def read_sink(sink: Path) -> list[EmailMessage]:
-    """Messages in the local sink, oldest first (for demo users and tests)."""
-    return mail_sink.read(sink)

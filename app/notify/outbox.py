@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User, as_utc, new_public_id, utcnow
+from ..accounts.models import User, new_public_id, utcnow
 from ..bulk import insert_new
 from ..cases.models import Agency, CaseVictim, Milestone
 from ..entitlements import vocabulary as v
@@ -42,18 +42,13 @@ def is_critical(milestone: Milestone, now: dt.datetime) -> bool:
     return False
 
 
-def queue_messages(rows: list[dict]) -> int:
-    """Queue ready-made outbox rows (each with a dedupe_key); returns how many were new."""
-    return _queue(rows)
-
-
 def queue_agency_email(agency: Agency, event_type: str, data: dict, key: str) -> bool:
     """An e-mail to the agency's contact address: counts and a pointer to the partner API, never
     a victim's details (e-mail is not a safe place for them)."""
     if not agency.contact_email:
         return False
     return bool(
-        _queue([{"dedupe_key": f"agency-email:{agency.id}:{key}", "kind": event_type,
+        queue_messages([{"dedupe_key": f"agency-email:{agency.id}:{key}", "kind": event_type,
                  "channel": "agencymail", "agency_id": agency.id,
                  "payload": {"type": event_type, "count": data.get("count", 0),
                              "overdue": data.get("overdue", 0)},
@@ -61,8 +56,18 @@ def queue_agency_email(agency: Agency, event_type: str, data: dict, key: str) ->
     )  # fmt: skip
 
 
-def _queue(rows: list[dict]) -> int:
-    """Insert outbox rows whose dedupe_key is new; note them for the worker after commit."""
+def safe_time_for(user: User, now: dt.datetime) -> dt.datetime | None:
+    """The first moment at or after `now` the victim said is safe (None: never)."""
+    return next_safe_time(now, user.safe_days.split(","), user.safe_from, user.safe_to)
+
+
+def channel_for(user: User) -> str:
+    return "sms" if user.contact_channel == "sms" and user.phone else "email"
+
+
+def queue_messages(rows: list[dict]) -> int:
+    """Insert outbox rows whose dedupe_key is new; note them for the worker after commit.
+    Returns how many were new."""
     now = utcnow()
     for row in rows:
         row.setdefault("public_id", new_public_id())
@@ -98,8 +103,7 @@ def queue_case_updates(milestones: Sequence, now: dt.datetime | None = None) -> 
         critical = is_critical(milestone, now)
         for user in people.get(milestone.case_id, ()):
             if user.id not in safe:
-                days = user.safe_days.split(",")
-                safe[user.id] = next_safe_time(now, days, user.safe_from, user.safe_to)
+                safe[user.id] = safe_time_for(user, now)
             when = safe[user.id]
             if critical:
                 # Counted from when the message may first arrive, not from the event.
@@ -116,12 +120,12 @@ def queue_case_updates(milestones: Sequence, now: dt.datetime | None = None) -> 
                 kind, key = "case_update", f"update:{user.id}:{bucket}"
             messages.setdefault(key, {
                 "dedupe_key": key, "kind": kind,
-                "channel": "sms" if user.contact_channel == "sms" and user.phone else "email",
-                "user_id": user.id, "payload": {"case": milestone.case_id}, "not_before": when,
+                "channel": channel_for(user), "user_id": user.id,
+                "payload": {"case": milestone.case_id}, "not_before": when,
             })  # fmt: skip
     insert_new(UpdateConfirmation, confirmations, unique=("milestone_id", "user_id"),
-               returning=("id",))  # fmt: skip
-    return _queue(list(messages.values()))
+               returning=())  # fmt: skip
+    return queue_messages(list(messages.values()))
 
 
 def queue_case_update(milestone: Milestone, now: dt.datetime | None = None) -> int:
@@ -134,7 +138,7 @@ def queue_webhook(
     """An alert for an agency's system. Queued even before a URL is registered: the worker
     cancels it then, and the record shows the agency could not be told."""
     return bool(
-        _queue(
+        queue_messages(
             [
                 {
                     "dedupe_key": f"webhook:{agency.id}:{key}",
@@ -193,10 +197,6 @@ def awaiting_confirmation(user: User, case_id: int) -> set[int]:
             )
         )
     )
-
-
-def is_overdue(row: UpdateConfirmation, now: dt.datetime) -> bool:
-    return row.confirmed_at is None and as_utc(row.confirm_by) <= now
 
 
 # After the commit, hand the new messages to the worker at once. If the queue cannot take them

@@ -55,7 +55,3 @@ def next_safe_time(
         if now < window_end:
             return max(now, window_start)
     return None  # unreachable with a valid day name; an unknown one means "never"
-
-
-def is_safe(now: dt.datetime, days: Iterable[str], start: str, end: str) -> bool:
-    return next_safe_time(now, days, start, end) == now.astimezone(dt.UTC)

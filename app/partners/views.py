@@ -79,6 +79,13 @@ def _own_case(reference: str):
     return case
 
 
+def _not_stored(body: dict) -> Response:
+    """A JSON answer about a case no cache on the way may keep."""
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -114,9 +121,7 @@ def get_case(reference: str):
     case = _own_case(reference)
     body = CaseSchema().dump(case) | {"reference": case.reference}
     body["timeline"] = MilestoneSchema(many=True).dump(cases.timeline(case))
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _not_stored(body)
 
 
 @bp.post("/api/v1/cases/<ref:reference>/events")
@@ -202,9 +207,7 @@ def post_batch():
 @api
 def get_webhook():
     agency = current_token.client.agency
-    response = jsonify({"url": agency.webhook_url, "secret": None, "events": WEBHOOK_EVENTS})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _not_stored({"url": agency.webhook_url, "secret": None, "events": WEBHOOK_EVENTS})
 
 
 @bp.put("/api/v1/webhook")
@@ -284,9 +287,7 @@ def get_entitlements():
         "items": EntitlementSchema(many=True).dump(items),
         "next": str(rows[limit - 1][0].id) if len(rows) > limit else None,
     }
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _not_stored(body)
 
 
 @bp.get("/api/v1/openapi.json")
