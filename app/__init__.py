@@ -105,6 +105,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .notify.cli import notify_cli
     from .partners import bp as partners_bp
     from .partners import oauth
+    from .requests import bp as requests_bp
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
@@ -112,6 +113,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(navigator_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(requests_bp)
     oauth.init_app(app)
     app.register_blueprint(guidance_bp)
     app.cli.add_command(content_cli)

@@ -4,13 +4,21 @@ per row."""
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Sequence
 
-from sqlalchemy import Row
+from psycopg import sql
+from sqlalchemy import JSON, Row
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .extensions import db
+
+# From this many rows, PostgreSQL gets them by COPY (into a temporary table, then one INSERT …
+# SELECT … ON CONFLICT): a full entitlements recompute inserts two million rows, and COPY costs
+# the client a third of what an executemany does.
+COPY_FROM_ROWS = 2_000
 
 
 def insert_new(
@@ -21,6 +29,9 @@ def insert_new(
     if not rows:
         return []
     dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql" and not returning and len(rows) >= COPY_FROM_ROWS:
+        _copy_new(model.__table__, rows, unique)
+        return []
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
     statement = insert(table).on_conflict_do_nothing(
@@ -33,3 +44,29 @@ def insert_new(
     # An executemany: SQLAlchemy's "insertmanyvalues" sends it as multi-row INSERTs in pages
     # (within SQLite's limit on bound values) from one cached compiled statement.
     return list(db.session.execute(statement, list(rows)).all())
+
+
+def _copy_new(table, rows: Sequence[dict], unique: Sequence[str]) -> None:
+    names = list(rows[0])
+    as_json = {name for name in names if isinstance(table.c[name].type, JSON)}
+    # Named by its columns too: each set of columns gets its own staging table.
+    staging = sql.Identifier(f"staging_{table.name}_{zlib.crc32(','.join(names).encode()):x}")
+    target = sql.Identifier(table.name)
+    columns = sql.SQL(", ").join(map(sql.Identifier, names))
+    db.session.flush()  # what the ORM holds goes first, as any other statement would
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    # A bare copy of the columns: no defaults (they would draw on sequences), no constraints.
+    cursor.execute(sql.SQL(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS "
+        "AS SELECT {} FROM {} WITH NO DATA").format(staging, columns, target))  # fmt: skip
+    with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, columns)) as copy:
+        for row in rows:
+            copy.write_row([
+                json.dumps(row[name]) if name in as_json and row[name] is not None else row[name]
+                for name in names
+            ])  # fmt: skip
+    cursor.execute(sql.SQL(
+        "INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO NOTHING").format(
+        target, columns, columns, staging,
+        sql.SQL(", ").join(map(sql.Identifier, unique))))  # fmt: skip
+    cursor.execute(sql.SQL("TRUNCATE {}").format(staging))  # batches may share a transaction

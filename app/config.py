@@ -36,6 +36,19 @@ def _local_secret(path: Path) -> str:
     raise RuntimeError(f"{path} is empty: delete it and start again")
 
 
+DEMO_REFERRAL_ADDRESSES = {
+    "victim-support": "referrals@victim-support.example",
+    "london-victim-and-witness-service": "referrals@london-vws.example",
+    "the-havens": "referrals@havens.example",
+    "galop": "referrals@galop.example",
+}
+
+
+def _pairs(value: str | None) -> dict[str, str]:
+    pairs = (item.split("=", 1) for item in (value or "").split(",") if "=" in item)
+    return {key.strip(): address.strip() for key, address in pairs}
+
+
 class Config:
     """One class; every value can be overridden by the environment or by create_app(overrides)."""
 
@@ -114,6 +127,12 @@ class Config:
         # Key for secrets at rest (TOTP); defaults to one derived from SECRET_KEY.
         self.DATA_KEY = env.get("DATA_KEY")
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
+        # Secure referral addresses agreed with support services ("service-id=address,…"), by id
+        # in content/services.yaml. Outside production, demo agreements at reserved .example
+        # addresses (they can never reach a real service; the local SMTP sink catches them).
+        self.REFERRAL_ADDRESSES = _pairs(env.get("REFERRAL_ADDRESSES")) if (
+            production or "REFERRAL_ADDRESSES" in env
+        ) else dict(DEMO_REFERRAL_ADDRESSES)  # fmt: skip
 
         # OpenID Connect sign-in (GOV.UK One Login or any provider). Off unless OIDC_ISSUER is set.
         # Discovery is at <issuer>/.well-known/openid-configuration.

@@ -124,10 +124,10 @@ def rights(lang: str, public_id: str):
 
 
 @localized_route(
-    bp, "/account/cases/<pid:public_id>/rights/<pid:entitlement_id>/not-told", methods=["POST"]
+    bp, "/account/cases/<pid:public_id>/rights/<int:entitlement_id>/not-told", methods=["POST"]
 )
 @login_required(Role.VICTIM)
-def not_told(lang: str, public_id: str, entitlement_id: str):
+def not_told(lang: str, public_id: str, entitlement_id: int):
     """The victim says they were not told or offered something: a navigator looks into it, and
     it counts against the duty holder in the compliance figures."""
     link = invitations.case_of(g.user, public_id)
@@ -136,4 +136,4 @@ def not_told(lang: str, public_id: str, entitlement_id: str):
         abort(404)
     entitlements.report_not_told(item, g.user)
     db.session.commit()
-    return redirect(url_for("cases.rights", public_id=link.public_id, reported=item.public_id))
+    return redirect(url_for("cases.rights", public_id=link.public_id, reported=item.id))

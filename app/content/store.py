@@ -20,6 +20,8 @@ from .model import JOURNEY_SECTIONS, SECTIONS, Page, PageView, Problem, Rendered
 from .parse import parse_page
 from .render import render_markdown
 
+SERVICES_FILE = "services.yaml"  # the support directory (app/requests/directory.py)
+
 log = logging.getLogger(__name__)
 
 
@@ -50,10 +52,12 @@ class ContentStore:
 
     def _scan(self) -> dict[Path, _FileStamp]:
         stamps: dict[Path, _FileStamp] = {}
-        glossary = self.root / GLOSSARY_FILE
-        if glossary.is_file():
-            st = glossary.stat()
-            stamps[glossary] = _FileStamp(st.st_mtime_ns, st.st_size)
+        # The glossary links every page; the support directory (read by its own page) is here
+        # so that an edit to it changes the version, and cached pages are made again.
+        for data in (self.root / GLOSSARY_FILE, self.root / SERVICES_FILE):
+            if data.is_file():
+                st = data.stat()
+                stamps[data] = _FileStamp(st.st_mtime_ns, st.st_size)
         for lang in self.languages:
             base = self.root / lang
             if not base.is_dir():
@@ -102,6 +106,7 @@ class ContentStore:
         self.glossary = glossary
         self._terms = {t.term: t.id for t in glossary if t.auto_link}
         digest = hashlib.sha256(repr(glossary).encode())
+        digest.update(repr(stamps.get(self.root / SERVICES_FILE)).encode())
         for lang in self.languages:
             for slug in sorted(pages[lang]):
                 digest.update(f"{lang}/{slug}/{pages[lang][slug].content_hash};".encode())

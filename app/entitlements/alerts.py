@@ -90,7 +90,7 @@ def escalate_overdue(now: dt.datetime) -> int:
                 CaseVictim.case_id == item.case_id, CaseVictim.user_id.is_not(None)
             )
         )
-        open_task(kind="chase_agency", reason="duty_overdue", key=f"overdue:{item.public_id}",
+        open_task(kind="chase_agency", reason="duty_overdue", key=f"overdue:{item.key}",
                   user_id=victim, case_id=item.case_id, milestone_id=item.trigger_id)  # fmt: skip
         escalated.append(item.id)
     if escalated:
@@ -127,7 +127,7 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
             continue
         stage = "closing" if as_utc(item.due_at) - now <= CLOSING_SOON else "open"
         messages.append({
-            "dedupe_key": f"window-{stage}:{item.public_id}:{user.id}", "kind": "time_limit",
+            "dedupe_key": f"window-{stage}:{item.key}:{user.id}", "kind": "time_limit",
             "channel": outbox.channel_for(user), "user_id": user.id,
             "payload": {"case": item.case_id}, "not_before": when,
         })  # fmt: skip

@@ -126,8 +126,12 @@ def _max_upper(bounds: Iterable[datetime | None]) -> datetime | None:
 # --- Ordering: determinism regardless of input order ----------------------------------------------
 
 
+_NO_TIME = (0, datetime.min)  # never compared with a moment: the first items differ
+
+
 def _time_key(moment: datetime | None) -> tuple[int, datetime]:
-    return (1, calendar.to_london(moment)) if moment is not None else (0, datetime.min)
+    # Aware datetimes compare as instants whatever their zone: no conversion needed to order.
+    return (1, moment) if moment is not None else _NO_TIME
 
 
 def _milestone_key(milestone: Milestone) -> tuple[object, ...]:

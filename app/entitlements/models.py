@@ -6,26 +6,40 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import new_public_id, utcnow
+from ..accounts.models import utcnow
 from ..extensions import db
 
 
 class CaseEntitlement(db.Model):
+    """Named in URLs by its id, always within the victim's own case (a lookup by case and id),
+    and in dedupe keys by (case, rule, trigger): no random public id to make and index for two
+    million rows."""
+
     __tablename__ = "case_entitlement"
     __table_args__ = (
         UniqueConstraint("case_id", "rule_id", "trigger_id"),
-        Index("ix_case_entitlement_open", "status", "due_at"),
+        # Only open ones: the alerts and the periodic refresh look for nothing else, and half the
+        # rows (met, not applicable) need no entry.
+        Index(
+            "ix_case_entitlement_open",
+            "status",
+            "due_at",
+            postgresql_where=text("status IN ('due', 'overdue')"),
+            sqlite_where=text("status IN ('due', 'overdue')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     # Looked up by case through the unique (case_id, rule_id, trigger_id) index.
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"))
     rule_id: Mapped[str] = mapped_column(String(80))
-    trigger_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    # The milestone that started it (same case). No foreign key: milestones go only with their
+    # case (which cascades), re-evaluation drops rows whose trigger is gone, and the key's check
+    # doubled the cost of writing two million rows in a full recompute.
+    trigger_id: Mapped[int] = mapped_column(Integer)
     right: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))  # duty | window
     duty_holder: Mapped[str] = mapped_column(String(20))  # an agency kind
@@ -38,3 +52,9 @@ class CaseEntitlement(db.Model):
     alerted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     not_told_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def key(self) -> str:
+        """Names it in dedupe keys: what it is about, which survives re-evaluation (an id could
+        be reused by SQLite after a delete)."""
+        return f"{self.case_id}:{self.rule_id}:{self.trigger_id}"

@@ -8,7 +8,7 @@ dropping a duty from every case.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode
 
+from ..yaml_lines import LineDict, first_duplicate, load_with_lines
 from . import calendar
 from .vocabulary import (
     DUTY_HOLDERS,
@@ -179,62 +179,6 @@ class Rule:
         return frozenset((*self.triggers, *self.discharged_by, *self.requires_milestones))
 
 
-# --- YAML with line numbers -----------------------------------------------------------------------
-
-
-class _LineDict(dict[Any, Any]):
-    """A YAML mapping that remembers its line, each key's line and any repeated keys."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-    duplicates: list[tuple[Any, int]]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings record line numbers and repeated keys.
-
-    PyYAML keeps the last of two equal keys without a word; in a rules file that would silently
-    replace, say, a deadline, so the loader notes them and the validator refuses them.
-    """
-
-
-def _construct_mapping(loader: _LineLoader, node: MappingNode) -> _LineDict:
-    key_lines: dict[Any, int] = {}
-    duplicates: list[tuple[Any, int]] = []
-    for key_node, _ in node.value:
-        if isinstance(key_node, ScalarNode):
-            key = loader.construct_object(key_node)
-            line = key_node.start_mark.line + 1
-            if key in key_lines:
-                duplicates.append((key, line))
-            key_lines.setdefault(key, line)
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = key_lines
-    mapping.duplicates = duplicates
-    return mapping
-
-
-def _first_duplicate(value: object) -> tuple[Any, int] | None:
-    """The first repeated key anywhere inside ``value``, with its line."""
-    if isinstance(value, _LineDict):
-        if value.duplicates:
-            return value.duplicates[0]
-        children: Iterable[object] = value.values()
-    elif isinstance(value, list):
-        children = value
-    else:
-        return None
-    for child in children:
-        found = _first_duplicate(child)
-        if found:
-            return found
-    return None
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 # --- Validation -----------------------------------------------------------------------------------
 
 _ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -267,7 +211,7 @@ class _Problem(Exception):
 class _RuleReader:
     """Reads one rule mapping, turning every mistake into a ``_Problem`` with a line."""
 
-    def __init__(self, raw: _LineDict, guidance_slugs: frozenset[str]) -> None:
+    def __init__(self, raw: LineDict, guidance_slugs: frozenset[str]) -> None:
         self.raw = raw
         self.guidance_slugs = guidance_slugs
 
@@ -290,7 +234,7 @@ class _RuleReader:
         return tuple(dict.fromkeys(items))  # keep the file's order, drop repeats
 
     def read(self, rule_id: str) -> Rule:
-        repeated = _first_duplicate(self.raw)
+        repeated = first_duplicate(self.raw)
         if repeated:
             raise _Problem(f"duplicate key {repeated[0]!r}", repeated[1])
         missing = [key for key in _REQUIRED if key not in self.raw]
@@ -390,7 +334,7 @@ class _RuleReader:
             )
         return self.deadline(value, "standard"), self.deadline(value, "enhanced")
 
-    def deadline(self, parent: _LineDict, key: str) -> Deadline | None:
+    def deadline(self, parent: LineDict, key: str) -> Deadline | None:
         value = parent[key]
         if value is None:
             return None
@@ -461,8 +405,7 @@ def _parse(path: Path) -> Any:
     except OSError as error:
         raise RulesError(path, None, None, f"cannot read the rules file: {error}") from error
     try:
-        # _LineLoader is a SafeLoader (it only adds line numbers): no arbitrary objects.
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
+        return load_with_lines(text)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise RulesError(path, line, None, f"not valid YAML: {error.problem}") from None
@@ -470,7 +413,7 @@ def _parse(path: Path) -> Any:
         raise RulesError(path, None, None, f"not valid YAML: {error}") from None
 
 
-def _rule_id(raw: _LineDict) -> str:
+def _rule_id(raw: LineDict) -> str:
     value = raw.get("id")
     if not isinstance(value, str) or not _ID.match(value):
         raise _Problem(
@@ -500,7 +443,7 @@ def load_rules(
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for raw in document["rules"]:
-        if not isinstance(raw, _LineDict):
+        if not isinstance(raw, LineDict):
             raise RulesError(
                 path, document.key_lines.get("rules"), None, "each rule must be a mapping"
             )

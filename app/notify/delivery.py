@@ -151,6 +151,17 @@ def _send_to_agency_email(notification: Notification) -> None:
                message_id=notification.public_id)  # fmt: skip
 
 
+def _send_referral(notification: Notification) -> None:
+    from ..requests import referrals
+
+    referral = referrals.by_public_id(notification.payload.get("referral", ""))
+    if referral is None or referral.status != "requested" or not referral.address:
+        raise NothingToSend  # withdrawn before it went, or the victim's account deleted
+    subject, body = referrals.compose_email(referral)
+    send_email(referral.address, subject, body, message_id=notification.public_id)
+    referrals.mark_sent(referral.public_id)
+
+
 def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
     """Send one message if it is due and nobody else holds it. Returns what happened."""
     now = now or utcnow()
@@ -162,6 +173,8 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
             _send_to_agency(notification, now)
         elif notification.channel == "agencymail":
             _send_to_agency_email(notification)
+        elif notification.channel == "referral":
+            _send_referral(notification)
         else:
             _send_to_victim(notification, now)
     except NothingToSend:

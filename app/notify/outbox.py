@@ -219,3 +219,17 @@ def _hand_to_worker(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("outbox", None)
+
+
+def queue_victim_update(user: User, key: str, now: dt.datetime | None = None) -> bool:
+    """A neutral "you have a new update" (something moved on in a request, a referral or a
+    message thread), at the victim's next safe time, by the way they chose; never if they chose
+    no messages. `key` names the cause, so one cause never sends twice."""
+    if user.contact_channel == "none" or user.deletion_requested_at is not None:
+        return False
+    when = safe_time_for(user, now or utcnow())
+    if when is None:
+        return False
+    return bool(queue_messages([{"dedupe_key": key, "kind": "case_update",
+                                 "channel": channel_for(user), "user_id": user.id,
+                                 "payload": {}, "not_before": when}]))  # fmt: skip

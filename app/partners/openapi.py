@@ -8,15 +8,27 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .schemas import (
+    MAX_ID,
+    MAX_NOTE,
+    REQUEST_KINDS,
+    VISIBLE_REQUEST_STATUSES,
+    WEBHOOK_EVENTS,
+    AlertSchema,
     BatchResultsSchema,
     BatchSchema,
     CaseSchema,
     CaseWithTimelineSchema,
+    ConflictSchema,
     EntitlementsPageSchema,
     ErrorSchema,
     EventSchema,
     MilestoneSchema,
     PingSchema,
+    RequestAlertSchema,
+    RequestDetailSchema,
+    RequestSchema,
+    RequestsPageSchema,
+    RequestStatusSchema,
     VictimCreatedSchema,
     VictimSchema,
     WebhookSchema,
@@ -62,6 +74,126 @@ def _write(summary: str, body: str, response: str, scope: str) -> dict:
 
 STATUS = "(due|overdue|met|met_late|cannot_tell)"
 STATUS_LIST = f"^{STATUS}(,{STATUS})*$"
+REQUEST_STATUS = "(" + "|".join(VISIBLE_REQUEST_STATUSES) + ")"
+REQUEST_STATUS_LIST = f"^{REQUEST_STATUS}(,{REQUEST_STATUS})*$"
+REQUEST_ERRORS = {
+    **ERRORS,
+    "404": {"description": "No such request for your agency",
+            "content": {"application/json": {"schema": "Error"}}},
+}  # fmt: skip
+REQUEST_EVENTS = ("request.submitted", "request.updated")
+
+
+def _requests_paths(spec: APISpec) -> None:
+    """The victims' requests sent to the agency."""
+    read = [{"oauth2": ["requests:read"]}]
+    request_id = {
+        "in": "path",
+        "name": "id",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,32}$"},
+    }
+    spec.path(
+        path="/api/v1/requests",
+        operations={
+            "get": {
+                "summary": "Victims' requests sent to you (Victim Personal Statements, Rights to "
+                "Review), oldest first: no names, contact details or answers",
+                "security": read,
+                "parameters": [
+                    {"in": "query", "name": "status",
+                     "schema": {"type": "string", "pattern": REQUEST_STATUS_LIST},
+                     "description": "Comma-separated: " + ", ".join(VISIBLE_REQUEST_STATUSES)
+                     + " (default: all)"},
+                    {"in": "query", "name": "kind",
+                     "schema": {"type": "string", "enum": list(REQUEST_KINDS)}},
+                    {"in": "query", "name": "limit",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                     "description": "Default 50"},
+                    {"in": "query", "name": "after",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+                ],
+                "responses": {"200": {"description": "A page", **_json("RequestsPage")},
+                              **REQUEST_ERRORS},
+            }
+        },
+    )  # fmt: skip
+    spec.path(
+        path="/api/v1/requests/{id}",
+        parameters=[request_id],
+        operations={
+            "get": {
+                "summary": "One request: the victim's answers and its history",
+                "security": read,
+                "responses": {
+                    "200": {"description": "The request", **_json("RequestDetail")},
+                    **REQUEST_ERRORS,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/requests/{id}/document",
+        parameters=[request_id],
+        operations={
+            "get": {
+                "summary": "The PDF as the victim sent it",
+                "security": read,
+                "responses": {
+                    "200": {
+                        "description": "The document",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    },
+                    **REQUEST_ERRORS,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/requests/{id}/status",
+        parameters=[request_id],
+        operations={
+            "post": {
+                **_write("Set a request's status (the victim is told, neutrally)",
+                         "RequestStatus", "Request", "requests:write"),
+                "description": f"`note` (up to {MAX_NOTE} characters) joins the request's "
+                "history. Each request's next_statuses says what you may set.",
+                "responses": {
+                    "200": {"description": "Changed (a repeat: the first answer)",
+                            **_json("Request")},
+                    **REQUEST_ERRORS,
+                    "409": {"description": "Not a move you may make from its status now",
+                            **_json("Conflict")},
+                },
+            }
+        },
+    )  # fmt: skip
+
+
+def _webhooks() -> dict:
+    """OpenAPI 3.1 webhooks: what the hub POSTs to your registered URL (apispec cannot say it)."""
+    return {
+        event: {
+            "post": {
+                "summary": text,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "$ref": "#/components/schemas/"
+                                + ("RequestAlert" if event in REQUEST_EVENTS else "Alert")
+                            }
+                        }
+                    },
+                },
+                "responses": {"2XX": {"description": "Received (anything else: sent again)"}},
+            }
+        }
+        for event, text in WEBHOOK_EVENTS.items()
+    }
 
 
 @cache
@@ -107,6 +239,13 @@ def document() -> dict:
         "WebhookState": WebhookStateSchema,
         "Ping": PingSchema,
         "EntitlementsPage": EntitlementsPageSchema,
+        "Request": RequestSchema,
+        "RequestDetail": RequestDetailSchema,
+        "RequestsPage": RequestsPageSchema,
+        "RequestStatus": RequestStatusSchema,
+        "Conflict": ConflictSchema,
+        "Alert": AlertSchema,
+        "RequestAlert": RequestAlertSchema,
     }.items():
         spec.components.schema(name, schema=schema)
     reference = {
@@ -208,4 +347,5 @@ def document() -> dict:
             }
         },
     )  # fmt: skip
-    return spec.to_dict()
+    _requests_paths(spec)
+    return spec.to_dict() | {"webhooks": _webhooks()}

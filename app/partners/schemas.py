@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ..accounts.models import as_utc
 from ..entitlements.vocabulary import MILESTONE_TYPES
+from ..requests.states import VPS, VRR
 
 REFERENCE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$", error="Use 1 to 64 letters, digits, . _ -")
 OFFENCE_CATEGORIES = ("violent", "sexual", "other")
@@ -182,6 +183,9 @@ WEBHOOK_EVENTS = {
     "update.unconfirmed": "A victim has not confirmed a critical update in time: a hub "
     "navigator is contacting them.",
     "ping": "A test you asked for.",
+    "request.submitted": "A victim sent you a request (a Victim Personal Statement or a Right to "
+    "Review): read it with GET /api/v1/requests/{id}.",
+    "request.updated": "A request sent to you moved on without you (the victim withdrew it, say).",
 }
 
 
@@ -247,3 +251,131 @@ class EntitlementsQuerySchema(Schema):
         wanted = [s for s in value.split(",") if s]
         if not wanted or any(s not in ENTITLEMENT_STATUSES for s in wanted):
             raise ValidationError(f"Use one or more of {', '.join(ENTITLEMENT_STATUSES)}.")
+
+
+# --- Victims' requests routed to the agency (request_views.py) ---------------------------------
+
+REQUEST_KINDS = (VPS.name, VRR.name)
+REQUEST_STATUSES = tuple(dict.fromkeys(VPS.statuses + VRR.statuses))
+# A draft is the victim's own until they send it: no agency ever sees one.
+VISIBLE_REQUEST_STATUSES = tuple(s for s in REQUEST_STATUSES if s != "draft")
+MAX_NOTE = 2000
+
+
+class RequestCaseSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "The case's id in the hub."})
+    reference = fields.String(required=True, metadata={"description": "Your case reference."})
+
+
+class RequestSchema(Schema):
+    """A request as listed: what it is and where it stands, never who sent it or what it says."""
+
+    id = fields.String(required=True)
+    reference = fields.String(
+        required=True, metadata={"description": "VPS-… or VRR-…: the reference the victim sees."}
+    )
+    kind = fields.String(required=True, validate=validate.OneOf(REQUEST_KINDS))
+    scheme = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "For a Right to Review: police or cps."},
+    )
+    status = fields.String(required=True, validate=validate.OneOf(VISIBLE_REQUEST_STATUSES))
+    case = fields.Nested(RequestCaseSchema, required=True)
+    submitted_at = UTCDateTime(required=True, allow_none=True)
+    updated_at = UTCDateTime(required=True)
+    next_statuses = fields.List(
+        fields.String(validate=validate.OneOf(VISIBLE_REQUEST_STATUSES)),
+        required=True,
+        metadata={"description": "The statuses you may set next (empty: nothing for you to do)."},
+    )
+    document = fields.String(
+        required=True,
+        metadata={"format": "uri", "description": "The PDF as the victim sent it."},
+    )
+
+
+class RequestHistorySchema(Schema):
+    from_status = fields.String(data_key="from", required=True, allow_none=True)
+    to_status = fields.String(data_key="to", required=True)
+    actor = fields.String(
+        required=True, validate=validate.OneOf(["victim", "navigator", "agency", "hub"])
+    )
+    at = UTCDateTime(required=True)
+    note = fields.String(required=True, allow_none=True)
+
+
+class RequestDetailSchema(RequestSchema):
+    answers = fields.Dict(
+        required=True, metadata={"description": "The victim's answers, as in the document."}
+    )
+    history = fields.List(fields.Nested(RequestHistorySchema), required=True)
+
+
+class RequestsPageSchema(Schema):
+    items = fields.List(fields.Nested(RequestSchema), required=True)
+    next = fields.String(
+        allow_none=True, metadata={"description": "Pass as `after` for the next page."}
+    )
+
+
+class RequestsQuerySchema(Schema):
+    """The query string of GET /api/v1/requests: every value checked, none guessed at."""
+
+    status = fields.String(load_default=",".join(VISIBLE_REQUEST_STATUSES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(REQUEST_KINDS))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+
+    @validates("status")
+    def _known_statuses(self, value: str, **_kwargs) -> None:
+        wanted = [s for s in value.split(",") if s]
+        if not wanted or any(s not in VISIBLE_REQUEST_STATUSES for s in wanted):
+            raise ValidationError(f"Use one or more of {', '.join(VISIBLE_REQUEST_STATUSES)}.")
+
+
+class RequestStatusSchema(Schema):
+    """The body of POST /api/v1/requests/{id}/status."""
+
+    status = fields.String(required=True, validate=validate.OneOf(VISIBLE_REQUEST_STATUSES))
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MAX_NOTE),
+        metadata={"description": "Why, for the request's history (the victim sees it)."},
+    )
+
+
+class ConflictSchema(ErrorSchema):
+    current = fields.String(required=True, metadata={"description": "The request's status now."})
+    allowed = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "What you may set from here (empty: nothing)."},
+    )
+
+
+class RequestEventDataSchema(Schema):
+    request = fields.String(required=True, metadata={"description": "The request's id."})
+    reference = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(REQUEST_KINDS))
+    status = fields.String(required=True, validate=validate.OneOf(VISIBLE_REQUEST_STATUSES))
+    case = fields.String(required=True, metadata={"description": "The case's id in the hub."})
+    case_reference = fields.String(required=True, metadata={"description": "Your reference."})
+
+
+class AlertSchema(Schema):
+    """What the hub POSTs to your webhook URL, signed (Hub-Signature) and numbered
+    (Hub-Delivery)."""
+
+    id = fields.String(required=True, metadata={"description": "The same on every retry."})
+    type = fields.String(required=True, validate=validate.OneOf(list(WEBHOOK_EVENTS)))
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    data = fields.Dict(required=True)
+
+
+class RequestAlertSchema(AlertSchema):
+    type = fields.String(
+        required=True, validate=validate.OneOf(["request.submitted", "request.updated"])
+    )
+    data = fields.Nested(RequestEventDataSchema, required=True)

@@ -30,7 +30,8 @@ PARAMS = {
     "revision_id": 999999,
     "reference": "NO-SUCH-CASE",
     "milestone_id": "nobodys-id-456",
-    "entitlement_id": "nobodys-id-789",
+    "entitlement_id": 987654,
+    "step": "physical",
 }
 
 OK, SIGN_IN, NOT_FOUND, CONFIRM, NOT_ALLOWED = 200, "sign-in", 404, "confirm-it-is-you", 405
@@ -116,6 +117,25 @@ EXPECTED: dict[str, dict[str, object]] = {
     "partners.delete_webhook": everyone(401),
     "partners.ping_webhook": everyone(NOT_ALLOWED),
     "partners.get_entitlements": everyone(401),
+    "guidance.support_directory": everyone(OK),
+    # A victim's requests, referrals and messages: their own only; staff use the console.
+    "requests.my_requests": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
+    "requests.start_statement": everyone(NOT_ALLOWED),
+    "requests.statement_step": signed_in_only(NOT_FOUND),
+    "requests.review_start": signed_in_only(NOT_FOUND),
+    "requests.review_step": signed_in_only(NOT_FOUND),
+    "requests.request_page": signed_in_only(NOT_FOUND),
+    "requests.request_document": signed_in_only(NOT_FOUND),
+    "requests.withdraw_request": everyone(NOT_ALLOWED),
+    "requests.new_referral": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
+    "requests.referral_page": signed_in_only(NOT_FOUND),
+    "requests.withdraw_referral": everyone(NOT_ALLOWED),
+    "requests.message_thread": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
+    # Requests routed to an agency, for its case system (bearer tokens only).
+    "partners.list_requests": everyone(401),
+    "partners.get_request": everyone(401),
+    "partners.get_request_document": everyone(401),
+    "partners.post_request_status": everyone(NOT_ALLOWED),
 }
 
 

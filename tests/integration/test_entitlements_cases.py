@@ -132,7 +132,7 @@ def test_the_victim_sees_their_rights_and_can_say_they_were_not_told(api, app):
     assert "You can apply for criminal injuries compensation" in page
     charged = db.session.scalar(select(CaseEntitlement).where(
         CaseEntitlement.case_id == case.id, CaseEntitlement.rule_id == "r6-charged"))  # fmt: skip
-    response = post_form(browser, f"{url}/{charged.public_id}/not-told", {}, get_url=url)
+    response = post_form(browser, f"{url}/{charged.id}/not-told", {}, get_url=url)
     assert response.status_code == 302
     page = browser.get(response.location).get_data(as_text=True)
     assert "Thank you for telling us" in page and "We are looking into it" in page
@@ -148,7 +148,7 @@ def test_the_victim_sees_their_rights_and_can_say_they_were_not_told(api, app):
     other = app.test_client()
     sign_in(other, create_user())
     assert other.get(url).status_code == 404
-    response = post_form(other, f"{url}/{charged.public_id}/not-told", {}, get_url="/account")
+    response = post_form(other, f"{url}/{charged.id}/not-told", {}, get_url="/account")
     assert response.status_code == 404
 
 

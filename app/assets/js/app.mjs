@@ -1,5 +1,5 @@
 // Loaded on every page. Only the GOV.UK Frontend components the hub's pages use are bundled.
-import { Button, createAll, ErrorSummary, ExitThisPage, PasswordInput, ServiceNavigation, SkipLink } from 'govuk-frontend'
+import { Button, CharacterCount, createAll, ErrorSummary, ExitThisPage, PasswordInput, ServiceNavigation, SkipLink } from 'govuk-frontend'
 import { initSessionTimeout } from './session-timeout.mjs'
 
 // GOV.UK's component leaves the page in history (it sets location.href), so Back would return
@@ -26,4 +26,5 @@ createAll(ErrorSummary)
 createAll(HubExitThisPage)
 createAll(Button)
 createAll(PasswordInput)
+createAll(CharacterCount)
 initSessionTimeout()

@@ -1,0 +1,159 @@
+"""/api/v1/requests: the victims' requests (Victim Personal Statements, Rights to Review) sent to
+the token's agency. Another agency's request, or a draft, is simply not found (404, never 403).
+Every answer is personal data: none may be kept by a cache on the way."""
+
+from __future__ import annotations
+
+from authlib.integrations.flask_oauth2 import current_token
+from flask import Response, abort, jsonify, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import defer
+
+from ..cases.models import Agency, Case
+from ..extensions import db
+from ..requests import service, states
+from ..requests.models import VictimRequest
+from . import bp
+from .idempotency import idempotent
+from .oauth import require_oauth
+from .schemas import (
+    ConflictSchema,
+    RequestDetailSchema,
+    RequestSchema,
+    RequestsQuerySchema,
+    RequestStatusSchema,
+)
+from .views import _json_body, _not_stored, api
+
+
+def _agency() -> Agency:
+    return current_token.client.agency
+
+
+def _visible(public_id: str, *, lock: bool = False) -> VictimRequest:
+    """The request with this id if it was sent to the token's agency; otherwise 404."""
+    query = select(VictimRequest).where(
+        VictimRequest.public_id == public_id,
+        VictimRequest.agency_id == _agency().id,
+        VictimRequest.status != "draft",
+    )
+    if lock:  # two changes to one request at once: the second sees the first's status
+        query = query.with_for_update().execution_options(populate_existing=True)
+    item = db.session.scalar(query)
+    if item is None:
+        abort(404, "No request with that id for your agency.")
+    return item
+
+
+def _item(item: VictimRequest, case: Case) -> dict:
+    """A request as listed: never the victim's name, contact details or answers."""
+    return {
+        "id": item.public_id, "reference": item.reference, "kind": item.kind,
+        "scheme": item.scheme, "status": item.status,
+        "case": {"id": case.public_id, "reference": case.reference},
+        "submitted_at": item.submitted_at, "updated_at": item.updated_at,
+        "next_statuses": service.machine(item).next_for(item.status, states.AGENCY),
+        "document": url_for(
+            "partners.get_request_document", public_id=item.public_id, _external=True
+        ),
+    }  # fmt: skip
+
+
+@bp.get("/api/v1/requests")
+@require_oauth("requests:read")
+@api
+def list_requests():
+    """The requests sent to your agency, oldest first; filter by status and kind; page with
+    `after`."""
+    args = RequestsQuerySchema().load(request.args.to_dict())
+    wanted = [s for s in args["status"].split(",") if s]
+    limit, after = args["limit"], args["after"]
+    query = (
+        select(VictimRequest, Case)
+        .join(Case, Case.id == VictimRequest.case_id)
+        .options(defer(VictimRequest.answers), defer(VictimRequest.document))  # not decrypted
+        .where(VictimRequest.agency_id == _agency().id, VictimRequest.status != "draft",
+               VictimRequest.status.in_(wanted), VictimRequest.id > after)
+        .order_by(VictimRequest.id)
+        .limit(limit + 1)
+    )  # fmt: skip
+    if args["kind"]:
+        query = query.where(VictimRequest.kind == args["kind"])
+    rows = db.session.execute(query).all()
+    body = {
+        "items": RequestSchema(many=True).dump([_item(r, c) for r, c in rows[:limit]]),
+        "next": str(rows[limit - 1][0].id) if len(rows) > limit else None,
+    }
+    return _not_stored(body)
+
+
+@bp.get("/api/v1/requests/<pid:public_id>")
+@require_oauth("requests:read")
+@api
+def get_request(public_id: str):
+    """One request with the victim's answers and its history."""
+    item = _visible(public_id)
+    body = _item(item, db.session.get(Case, item.case_id)) | {
+        "answers": item.answers or {},
+        "history": service.history("request", item.id),
+    }
+    return _not_stored(RequestDetailSchema().dump(body))
+
+
+@bp.get("/api/v1/requests/<pid:public_id>/document")
+@require_oauth("requests:read")
+@api
+def get_request_document(public_id: str):
+    """The PDF as the victim sent it."""
+    item = _visible(public_id)
+    if not item.document:
+        abort(404, "This request has no document.")
+    response = Response(item.document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{item.reference}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/api/v1/requests/<pid:public_id>/status")
+@require_oauth("requests:write")
+@api
+def post_request_status(public_id: str):
+    """Move a request on (received, taken, acknowledged, …) by the state machine's rules; the
+    victim is told neutrally, at their safe times."""
+    agency = _agency()
+    data = RequestStatusSchema().load(_json_body())
+    item = _visible(public_id, lock=True)
+    machine = service.machine(item)
+    if data["status"] not in machine.statuses:
+        raise ValidationError(
+            {"status": [f"Not a status of a {item.kind} request: use one of "
+                        f"{', '.join(s for s in machine.statuses if s != 'draft')}."]}
+        )  # fmt: skip
+
+    def handler() -> tuple[dict, int]:
+        service.change_status(item, data["status"], states.AGENCY, agency=agency,
+                              note=data["note"])  # fmt: skip
+        # The answer is kept for repeats, unencrypted: the item only, never answers or notes.
+        case = db.session.get(Case, item.case_id)
+        return RequestSchema().dump(_item(item, case)), 200
+
+    try:
+        response = idempotent(current_token.client, handler)
+    except states.IllegalTransition as exc:  # refused before anything changed: nothing kept
+        db.session.rollback()
+        allowed = machine.next_for(exc.current, states.AGENCY)
+        choices = ", ".join(allowed) if allowed else "nothing: it is not yours to move now"
+        response = jsonify(
+            ConflictSchema().dump(
+                {
+                    "error": "illegal_transition",
+                    "detail": f"The request is {exc.current}: you may set {choices}.",
+                    "current": exc.current,
+                    "allowed": allowed,
+                }
+            )
+        )
+        response.status_code = 409
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,218 @@
+"""Requests (VPS, VRR): drafts, sending, routing to the agency, and every status change after.
+
+Called by the victim's pages, the navigator console and the partner API alike, so that a status
+moves by the same rules (`states.py`) and leaves the same trail (`StatusChange`) whoever moves it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..accounts.models import User, utcnow
+from ..cases.models import Agency, Case, CaseVictim
+from ..entitlements.service import engine_history, rules
+from ..extensions import db
+from ..notify import outbox
+from . import states, vrr
+from .models import StatusChange, VictimRequest
+
+_ALPHABET = "23456789BCDFGHJKLMNPQRSTVWXYZ"  # no vowels (no words), no 0/O or 1/I
+
+
+def new_reference(prefix: str) -> str:
+    return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def machine(item: VictimRequest) -> states.Machine:
+    return states.MACHINES[item.kind]
+
+
+# --- Finding ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owned:
+    request: VictimRequest
+    link: CaseVictim | None  # None: the victim no longer has this case in their account
+
+
+def own_request(user: User, public_id: str) -> Owned | None:
+    """The victim's own request (another person's is simply not found), and whether they still
+    have the case it is about."""
+    item = db.session.scalar(
+        select(VictimRequest).where(
+            VictimRequest.public_id == public_id, VictimRequest.user_id == user.id
+        )
+    )
+    if item is None:
+        return None
+    link = db.session.scalar(
+        select(CaseVictim).where(
+            CaseVictim.id == item.case_victim_id, CaseVictim.user_id == user.id
+        )
+    )
+    return Owned(item, link)
+
+
+def requests_for_case(user: User, link: CaseVictim) -> list[VictimRequest]:
+    return list(
+        db.session.scalars(
+            select(VictimRequest)
+            .where(VictimRequest.user_id == user.id, VictimRequest.case_victim_id == link.id)
+            .order_by(VictimRequest.created_at.desc())
+        )
+    )
+
+
+def requests_of(user: User) -> list[VictimRequest]:
+    return list(
+        db.session.scalars(
+            select(VictimRequest)
+            .where(VictimRequest.user_id == user.id)
+            .order_by(VictimRequest.created_at.desc())
+        )
+    )
+
+
+def history(subject: str, subject_id: int) -> list[StatusChange]:
+    return list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.subject == subject, StatusChange.subject_id == subject_id)
+            .order_by(StatusChange.at, StatusChange.id)
+        )
+    )
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+
+
+def start_draft(
+    user: User, link: CaseVictim, kind: str, *, scheme: str | None = None,
+    decision_id: int | None = None,
+) -> VictimRequest:  # fmt: skip
+    """The victim's open draft of this kind for this case (and decision), or a new one: pressing
+    "start" twice, or on two devices, never makes two drafts."""
+    query = select(VictimRequest).where(
+        VictimRequest.user_id == user.id,
+        VictimRequest.case_victim_id == link.id,
+        VictimRequest.kind == kind,
+        VictimRequest.status == "draft",
+    )
+    if decision_id is not None:
+        query = query.where(VictimRequest.decision_id == decision_id)
+    existing = db.session.scalar(query.order_by(VictimRequest.id.desc()).limit(1))
+    if existing is not None:
+        return existing
+    now = utcnow()
+    answers = {}
+    if kind == "vps":  # the likely answer; the first page asks
+        earlier = db.session.scalar(
+            select(VictimRequest.id).where(
+                VictimRequest.case_victim_id == link.id, VictimRequest.kind == "vps",
+                VictimRequest.status.not_in(("draft", "withdrawn")),
+            ).limit(1)
+        )  # fmt: skip
+        answers["kind"] = "update" if earlier else "make"
+        answers["statement_language"] = user.language
+    item = VictimRequest(
+        reference=new_reference(kind.upper()), kind=kind, user_id=user.id,
+        case_victim_id=link.id, case_id=link.case_id, scheme=scheme, decision_id=decision_id,
+        status="draft", answers=answers, created_at=now, updated_at=now,
+    )  # fmt: skip
+    db.session.add(item)
+    db.session.flush()
+    _record(item, None, "draft", states.VICTIM, user=user)
+    return item
+
+
+def save_answers(item: VictimRequest, values: dict[str, str]) -> None:
+    if item.status != "draft":
+        raise states.IllegalTransition(item.kind, item.status, "draft", states.VICTIM)
+    item.answers = {**(item.answers or {}), **values}  # a new dict: the column sees the change
+    item.updated_at = utcnow()
+
+
+def discard_draft(item: VictimRequest) -> None:
+    if item.status != "draft":
+        raise states.IllegalTransition(item.kind, item.status, "discarded", states.VICTIM)
+    db.session.delete(item)
+
+
+# --- The Right to Review's decisions ------------------------------------------------------------
+
+
+def review_decisions(case_id: int, enhanced: bool | None) -> list[vrr.Decision]:
+    return vrr.decisions(engine_history(case_id), rules(), enhanced)
+
+
+# --- Sending and status -----------------------------------------------------------------------
+
+
+def _record(
+    item, before: str | None, after: str, actor: str, *, user: User | None = None,
+    agency: Agency | None = None, note: str | None = None, subject: str = "request",
+) -> None:  # fmt: skip
+    db.session.add(
+        StatusChange(
+            subject=subject, subject_id=item.id, from_status=before, to_status=after,
+            actor=actor, actor_user_id=user.id if user else None,
+            actor_agency_id=agency.id if agency else None, note=note or None, at=utcnow(),
+        )
+    )  # fmt: skip
+
+
+def route_to(item: VictimRequest) -> Agency:
+    """A CPS review goes to a CPS agency if one is registered for the hub, else to the case's
+    agency (the police pass it on, as they do today); everything else to the case's agency."""
+    case = db.session.get(Case, item.case_id)
+    if item.kind == "vrr" and item.scheme == vrr.CPS:
+        cps = db.session.scalar(select(Agency).where(Agency.kind == "cps").order_by(Agency.id))
+        if cps is not None:
+            return cps
+    return case.agency
+
+
+def submit(item: VictimRequest, user: User, document: bytes) -> None:
+    """Send it: the PDF kept as sent, the agency told by signed webhook and a detail-free e-mail,
+    all in this transaction (the messages go when it commits)."""
+    states.MACHINES[item.kind].check(item.status, "submitted", states.VICTIM)
+    agency = route_to(item)
+    now = utcnow()
+    item.status, item.submitted_at, item.updated_at = "submitted", now, now
+    item.document, item.agency_id = document, agency.id
+    _record(item, "draft", "submitted", states.VICTIM, user=user)
+    tell_agency(item, agency, "request.submitted")
+
+
+def tell_agency(item: VictimRequest, agency: Agency, event: str) -> None:
+    case = db.session.get(Case, item.case_id)
+    data = {
+        "request": item.public_id, "reference": item.reference, "kind": item.kind,
+        "status": item.status, "case": case.public_id, "case_reference": case.reference,
+    }  # fmt: skip
+    key = f"{event}:{item.public_id}:{item.status}"
+    outbox.queue_webhook(agency, event, data, key)
+    outbox.queue_agency_email(agency, event, {"count": 1}, key)
+
+
+def change_status(
+    item: VictimRequest, target: str, actor: str, *, user: User | None = None,
+    agency: Agency | None = None, note: str | None = None,
+) -> None:  # fmt: skip
+    """Move a sent request on, by the state machine's rules; the victim is told (neutrally, at
+    their safe times) and, when the victim withdraws it, so is the agency."""
+    machine(item).check(item.status, target, actor)
+    before = item.status
+    item.status, item.updated_at = target, utcnow()
+    _record(item, before, target, actor, user=user, agency=agency, note=note)
+    victim = db.session.get(User, item.user_id)
+    if actor != states.VICTIM and victim is not None:
+        outbox.queue_victim_update(victim, f"request:{item.public_id}:{target}")
+    if actor == states.VICTIM or (actor == states.NAVIGATOR and target == "withdrawn"):
+        routed = db.session.get(Agency, item.agency_id) if item.agency_id else None
+        if routed is not None:
+            tell_agency(item, routed, "request.updated")
