@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements clean
+.PHONY: help run test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ bench-ingest: install-test ## Benchmark partner API ingest (SQLite and PostgreSQ
 
 bench-entitlements: install-test ## Benchmark the full entitlements recompute and the per-event evaluation with 200,000 cases (PostgreSQL)
 	$(BIN)/python bench/entitlements.py
+
+bench-pdf: install-test ## Benchmark the Victim Personal Statement PDF (English and Arabic): time and memory
+	$(BIN)/python bench/vps_pdf.py
 
 clean: ## Remove what the install built (not the virtualenv)
 	rm -rf app/static/dist instance/hub.db

@@ -41,6 +41,8 @@ def export(user: User) -> dict[str, Any]:
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.subject_id == user.id).order_by(AuditEvent.at)
     )
+    from ..requests.export import export_for  # requests build on accounts, not the reverse
+
     return {
         "format": EXPORT_FORMAT_VERSION,
         "exported_at": utcnow().isoformat(),
@@ -84,6 +86,7 @@ def export(user: User) -> dict[str, Any]:
             }
             for e in events
         ],
+        **export_for(user),
     }
 
 

@@ -67,6 +67,17 @@ def compose_for_agency(payload: dict) -> Message:
     """The e-mail to an agency's contact address: how many duties need attention and where to
     read them (the partner API), with no case or victim details."""
     count, overdue = payload.get("count", 0), payload.get("overdue", 0)
+    if str(payload.get("type", "")).startswith("request."):
+        link = external_url("partners.list_requests")
+        subject = (_("A hub navigator asks about a victim's request") if payload["type"] ==
+                   "request.chase" else _("A victim's request through the hub"))  # fmt: skip
+        body = _(
+            "A victim has sent a request about one of your cases through the hub, or a request "
+            "has changed. Your case system can read it at:\n%(link)s\n\n"
+            "This e-mail holds no case or victim details on purpose.",
+            link=link,
+        )
+        return Message(subject=subject, body=body, short=subject)
     link = external_url("partners.get_entitlements")
     subject = _("Victims' Code duties need attention: %(count)d", count=count)
     body = _(

@@ -186,6 +186,7 @@ WEBHOOK_EVENTS = {
     "request.submitted": "A victim sent you a request (a Victim Personal Statement or a Right to "
     "Review): read it with GET /api/v1/requests/{id}.",
     "request.updated": "A request sent to you moved on without you (the victim withdrew it, say).",
+    "request.chase": "A hub navigator asks about a request sent to you that has waited.",
 }
 
 

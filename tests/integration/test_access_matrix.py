@@ -136,6 +136,16 @@ EXPECTED: dict[str, dict[str, object]] = {
     "partners.get_request": everyone(401),
     "partners.get_request_document": everyone(401),
     "partners.post_request_status": everyone(NOT_ALLOWED),
+    # The navigator console: navigators and admins; another's id is not found for anyone.
+    "navigator.console": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
+    "navigator.victim": signed_in_only(NOT_FOUND),
+    "navigator.request_document": signed_in_only(NOT_FOUND),
+    "navigator.assign": everyone(NOT_ALLOWED),
+    "navigator.request_status": everyone(NOT_ALLOWED),
+    "navigator.chase": everyone(NOT_ALLOWED),
+    "navigator.referral_status": everyone(NOT_ALLOWED),
+    "navigator.reply": everyone(NOT_ALLOWED),
+    "navigator.record_call": everyone(NOT_ALLOWED),
 }
 
 
