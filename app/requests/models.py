@@ -133,6 +133,7 @@ class CallRecord(db.Model):
     navigator_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    outcome: Mapped[str] = mapped_column(String(20))  # spoke | no_answer | voicemail | unsafe_to_talk
+    # spoke | no_answer | voicemail | unsafe_to_talk
+    outcome: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -38,7 +38,10 @@ def downgrade():
     with op.batch_alter_table("case_entitlement", schema=None) as batch_op:
         batch_op.add_column(sa.Column("public_id", sa.String(length=24), nullable=False))
         batch_op.create_foreign_key(
-            "fk_case_entitlement_trigger_id_milestone", "milestone", ["trigger_id"], ["id"],
+            "fk_case_entitlement_trigger_id_milestone",
+            "milestone",
+            ["trigger_id"],
+            ["id"],
             ondelete="CASCADE",
         )
         batch_op.create_unique_constraint("uq_case_entitlement_public_id", ["public_id"])
