@@ -173,7 +173,8 @@ def demo_command(scale: int | None, seed: int) -> None:
             made = generate(scale, seed=seed, progress=bar.update)
         click.echo(f"demo: {made.cases:,} cases, {made.milestones:,} events, {made.victims:,} "
                    f"victims, {made.users:,} of them with accounts (password "
-                   f'"{SCALE_PASSWORD}")')  # fmt: skip
+                   f'"{SCALE_PASSWORD}"); {made.requests:,} statements, {made.referrals:,} '
+                   f"referrals, {made.messages:,} messages")  # fmt: skip
         return
     changed = sync_index(content_store())
     click.echo(f"demo: search index ready ({changed} documents updated)")

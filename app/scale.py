@@ -45,6 +45,9 @@ class Generated:
     milestones: int
     victims: int
     users: int
+    requests: int = 0
+    referrals: int = 0
+    messages: int = 0
 
 
 def history(rng: random.Random, start: dt.datetime) -> list[tuple[str, dt.datetime]]:
@@ -127,6 +130,7 @@ def generate(
     )  # fmt: skip
 
     milestones = victims = 0
+    extra = {"requests": 0, "referrals": 0, "messages": 0}
     for first in range(0, n_cases, CHUNK):
         count = min(CHUNK, n_cases - first)
         case_rows = []
@@ -167,9 +171,80 @@ def generate(
             })  # fmt: skip
         for chunk in _chunks(iter(milestone_rows)):
             db.session.execute(insert(Milestone), chunk)
-        db.session.execute(insert(CaseVictim), victim_rows)
+        victim_ids = list(db.session.scalars(
+            insert(CaseVictim).returning(CaseVictim.id, sort_by_parameter_order=True), victim_rows
+        ))  # fmt: skip
+        linked = [(victim_ids[i], case_ids[i], case_rows[i]["agency_id"], user_ids[first + i])
+                  for i in range(count) if first + i < users]  # fmt: skip
+        if linked:
+            made = _requests(rng, linked, now)
+            for key, value in made.items():
+                extra[key] += value
         db.session.commit()
         milestones += len(milestone_rows)
         victims += len(victim_rows)
         progress(count)
-    return Generated(cases=n_cases, milestones=milestones, victims=victims, users=users)
+    return Generated(cases=n_cases, milestones=milestones, victims=victims, users=users,
+                     **extra)  # fmt: skip
+
+
+_STATEMENT = {
+    "kind": "make", "effects_physical": "I still do not sleep well since it happened.",
+    "effects_emotional": "I am anxious when I go out, especially after dark.",
+    "reading": "someone_else", "statement_language": "en", "interpreter": "no",
+}  # fmt: skip
+_REFERRAL_SERVICES = ("victim-support", "london-victim-and-witness-service", "galop",
+                      "survivors-uk", "the-havens")  # fmt: skip
+
+
+def _requests(rng: random.Random, linked: list[tuple[int, int, int, int]], now) -> dict:
+    """What victims with accounts do: about half send a statement (at some stage since), some
+    ask for a referral, some write to the hub. Written as the app writes them (encrypted)."""
+    from .requests.models import Message, Referral, StatusChange, VictimRequest
+    from .requests.service import new_reference
+
+    requests, referrals, messages = [], [], []
+    for victim_id, case_id, agency_id, user_id in linked:
+        if rng.random() < 0.5:
+            status = rng.choice(("submitted", "received", "taken"))
+            requests.append({
+                "public_id": new_public_id(), "reference": new_reference("VPS"), "kind": "vps",
+                "user_id": user_id, "case_victim_id": victim_id, "case_id": case_id,
+                "agency_id": agency_id, "scheme": "make", "status": status,
+                "answers": _STATEMENT, "created_at": now, "updated_at": now, "submitted_at": now,
+            })  # fmt: skip
+        if rng.random() < 0.3:
+            referrals.append({
+                "public_id": new_public_id(), "reference": new_reference("REF"),
+                "user_id": user_id, "case_id": case_id,
+                "service_id": rng.choice(_REFERRAL_SERVICES), "channel": "navigator",
+                "shared": {"email": f"victim-{user_id}@example.org"},
+                "consent_fields": ["email"], "consented_at": now,
+                "status": rng.choice(("requested", "sent", "accepted", "contacted")),
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+        if rng.random() < 0.3:
+            messages.append({
+                "public_id": new_public_id(), "victim_id": user_id, "author_id": user_id,
+                "from_victim": True, "body": "Is there any news about my case?",
+                "created_at": now,
+            })  # fmt: skip
+    history = []
+
+    def step(subject: str, ids, before: str | None, after: str) -> list[dict]:
+        return [{"subject": subject, "subject_id": i, "from_status": before, "to_status": after,
+                 "actor": "victim", "at": now} for i in ids]  # fmt: skip
+
+    if requests:
+        ids = db.session.scalars(insert(VictimRequest).returning(
+            VictimRequest.id, sort_by_parameter_order=True), requests)  # fmt: skip
+        history += step("request", ids, "draft", "submitted")
+    if referrals:
+        ids = db.session.scalars(insert(Referral).returning(
+            Referral.id, sort_by_parameter_order=True), referrals)  # fmt: skip
+        history += step("referral", ids, None, "requested")
+    if messages:
+        db.session.execute(insert(Message), messages)
+    if history:
+        db.session.execute(insert(StatusChange), history)
+    return {"requests": len(requests), "referrals": len(referrals), "messages": len(messages)}

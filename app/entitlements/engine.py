@@ -227,6 +227,10 @@ def _deadline(rule: Rule, trigger: Milestone, case: CaseFacts) -> tuple[_Range |
     # Deadlines only grow with their start, so the range runs from the earliest reading at the
     # earliest start to the latest reading at the latest start. A reading with no time limit is
     # +inf: it cannot lower the earliest deadline but makes the latest unbounded.
+    if anchor.lo is not None and anchor.lo == anchor.hi:
+        # An exact start (the usual case): each reading's deadline is worked out once.
+        dues = [option.due(anchor.lo) if option is not None else None for option in options]
+        return _Range(min(d for d in dues if d is not None), _max_upper(dues)), unknown
     lo = None
     if anchor.lo is not None:
         lo = min(option.due(anchor.lo) for option in options if option is not None)

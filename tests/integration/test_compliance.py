@@ -7,9 +7,11 @@ import csv
 import datetime as dt
 import io
 import uuid
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
+from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.cases import service as cases
@@ -99,3 +101,31 @@ def test_the_page_the_chart_and_the_csv(app):
     sign_in(victim, create_user())
     assert victim.get("/navigator/compliance").status_code == 404
     assert victim.get("/navigator/compliance.csv").status_code == 404
+
+
+def test_the_median_is_the_middle_of_the_days_late(app):
+    """PostgreSQL works the median out itself (percentile_cont); SQLite from the rows: both must
+    give the median of the days late of the duties in the line."""
+    import statistics
+
+    from app.entitlements.models import CaseEntitlement
+    from app.entitlements.service import evaluate_cases
+
+    agency = create_agency(name=f"Median force {uuid.uuid4().hex[:4]}")
+    cases = [make_case(agency, events=[("suspect_arrested", days, {})]) for days in (0, 2, 7)]
+    later = NOW + dt.timedelta(days=30)
+    evaluate_cases([c.id for c in cases], later)
+    db.session.commit()
+    lines = [line for line in compliance.report(window(), now=later)
+             if line.agency == agency.name and line.right == 6]  # fmt: skip
+    rows = db.session.scalars(select(CaseEntitlement).where(
+        CaseEntitlement.case_id.in_([c.id for c in cases]), CaseEntitlement.right == 6,
+        CaseEntitlement.status == "overdue"))  # fmt: skip
+    by_month: dict[str, list[float]] = {}
+    for row in rows:
+        due = row.due_at if row.due_at.tzinfo else row.due_at.replace(tzinfo=dt.UTC)
+        month = due.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m")
+        by_month.setdefault(month, []).append((later - due).total_seconds() / 86400)
+    assert by_month
+    for line in lines:
+        assert line.median_days_late == round(statistics.median(by_month[line.month]), 1)

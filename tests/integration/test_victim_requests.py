@@ -289,3 +289,19 @@ def test_a_navigator_status_change_reaches_the_victim(client, victim):
         Notification.user_id == user.id, Notification.dedupe_key.like("request:%")))  # fmt: skip
     with pytest.raises(states.IllegalTransition):
         service.change_status(item, "used_in_court", states.VICTIM)
+
+
+def test_another_victim_cannot_see_or_cancel_a_referral(app, client, victim):
+    user, _case, _link = victim
+    url = "/account/referrals/new?service=galop"
+    assert post_form(client, url, {"share": ["email"]}, get_url=url).status_code == 302
+    referral = db.session.scalar(select(Referral).where(Referral.user_id == user.id))
+    other = app.test_client()
+    sign_in(other, create_user())
+    assert other.get(f"/account/referrals/{referral.public_id}").status_code == 404
+    response = post_form(other, f"/account/referrals/{referral.public_id}/withdraw", {},
+                         get_url="/account/requests")  # fmt: skip
+    assert response.status_code == 404
+    assert "galop" not in other.get("/account/requests").get_data(as_text=True).lower()
+    db.session.expire_all()
+    assert referral.status == "requested"
