@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf clean
+.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -49,6 +49,10 @@ translations: install-test ## Extract UI strings and update every language's cat
 
 translations-check: install-test ## Fail if any UI string lacks a translation
 	$(BIN)/python scripts/check_translations.py
+
+prod: ## Production mode on this machine: PostgreSQL + Redis (already running), two gunicorn app servers, the worker, nginx with TLS and a page cache on https://127.0.0.1:8443
+	@scripts/install.sh prod
+	scripts/prod.sh
 
 bench-guidance: ## Benchmark the anonymous guidance page against nginx and a bare Flask app
 	@scripts/install.sh bench

@@ -5,6 +5,7 @@
 #   scripts/install.sh run    system libraries + Python (runtime) + assets + translations
 #   scripts/install.sh test   the same, plus dev tools and Debian's Chromium for e2e tests
 #   scripts/install.sh bench  the same as test, plus wrk and nginx for the benchmarks
+#   scripts/install.sh prod   the same as run, plus nginx (with brotli) for `make prod`
 #   scripts/install.sh image  for the Dockerfile: runtime only, installed into the system Python
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,9 @@ apt_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fo
 case "$mode" in
   run|image) ;;
   test) apt_packages="$apt_packages chromium poppler-utils" ;;
-  bench) apt_packages="$apt_packages chromium poppler-utils wrk nginx-light" ;;
-  *) echo "usage: $0 run|test|bench|image" >&2; exit 2 ;;
+  bench) apt_packages="$apt_packages chromium poppler-utils wrk nginx libnginx-mod-http-brotli-filter curl" ;;
+  prod) apt_packages="$apt_packages nginx libnginx-mod-http-brotli-filter openssl curl" ;;
+  *) echo "usage: $0 run|test|bench|prod|image" >&2; exit 2 ;;
 esac
 # Node.js may come from Debian or elsewhere (e.g. NodeSource, whose nodejs includes npm).
 command -v npm >/dev/null 2>&1 || apt_packages="$apt_packages nodejs npm"
