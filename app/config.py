@@ -150,6 +150,10 @@ class Config:
 
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: limits are kept in each process's memory meanwhile (and it is logged),
+        # never a failed page. Fail safe is to serve: a victim must be able to read and sign in.
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.WTF_CSRF_TIME_LIMIT = None
 
         self.SEARCH_MAX_QUERY_LENGTH = 100

@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
 
@@ -37,8 +38,33 @@ def init_app(app: Flask) -> None:
             return error
         return _respond(error)
 
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        # The database went away (a restart, a failover): the transaction was rolled back
+        # whole, so a client can safely try again. Anything else is a bug: a 500.
+        if not error.connection_invalidated and not _is_disconnect(error):
+            return _unexpected(error)
+        log.warning("database unavailable on %s", request.endpoint)
+        db.session.rollback()
+        response = _respond(ServiceUnavailable(
+            "The database is not answering for a moment. Nothing was stored: please try again."
+        ))  # fmt: skip
+        response.headers["Retry-After"] = "2"
+        return response
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error on %s", request.endpoint)
         db.session.rollback()  # leave no half-done transaction for the next request
         return _respond(InternalServerError())
+
+
+def _is_disconnect(error: DBAPIError) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return False
+    text = str(error.orig).lower()
+    return any(sign in text for sign in ("server closed the connection", "connection refused",
+                                         "terminating connection", "the database system is",
+                                         "connection is closed", "could not connect"))  # fmt: skip

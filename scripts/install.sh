@@ -3,7 +3,7 @@
 # Used by `make run`, `make test` and the Dockerfile alike, so a fresh machine, CI and the image
 # are all set up by the same steps.
 #   scripts/install.sh run    system libraries + Python (runtime) + assets + translations
-#   scripts/install.sh test   the same, plus dev tools and Debian's Chromium for e2e tests
+#   scripts/install.sh test   the same, plus dev tools, Debian's Chromium (e2e) and nginx (fault tests)
 #   scripts/install.sh bench  the same as test, plus wrk and nginx for the benchmarks
 #   scripts/install.sh prod   the same as run, plus nginx (with brotli) for `make prod`
 #   scripts/install.sh image  for the Dockerfile: runtime only, installed into the system Python
@@ -20,7 +20,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 apt_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core"
 case "$mode" in
   run|image) ;;
-  test) apt_packages="$apt_packages chromium poppler-utils" ;;
+  test) apt_packages="$apt_packages chromium poppler-utils nginx libnginx-mod-http-brotli-filter openssl curl" ;;
   bench) apt_packages="$apt_packages chromium poppler-utils wrk nginx libnginx-mod-http-brotli-filter curl" ;;
   prod) apt_packages="$apt_packages nginx libnginx-mod-http-brotli-filter openssl curl" ;;
   *) echo "usage: $0 run|test|bench|prod|image" >&2; exit 2 ;;

@@ -75,13 +75,15 @@ done
 if [ -n "$BROTLI_MODULES" ]; then
   BROTLI_SETTINGS="brotli on; brotli_comp_level 5; brotli_types text/css application/javascript application/json image/svg+xml text/plain application/xml;"
 fi
-export BROTLI_MODULES BROTLI_SETTINGS
+export BROTLI_MODULES BROTLI_SETTINGS LISTEN_HOST=127.0.0.1
+export APP_SERVER_1=127.0.0.1:$APP_PORT_1 APP_SERVER_2=127.0.0.1:$APP_PORT_2
 "$VENV/bin/python" - <<'PY'
 import os, string
 from pathlib import Path
 template = Path("deploy/nginx.conf.template").read_text()
-names = ("NGINX_USER", "BROTLI_MODULES", "BROTLI_SETTINGS", "NGINX_WORKERS", "PROD_DIR", "APP_DIR", "APP_PORT_1",
-         "APP_PORT_2", "HTTP_PORT", "HTTPS_PORT", "PAGE_CACHE_SECONDS")
+names = ("NGINX_USER", "BROTLI_MODULES", "BROTLI_SETTINGS", "NGINX_WORKERS", "PROD_DIR", "APP_DIR",
+         "APP_SERVER_1", "APP_SERVER_2", "LISTEN_HOST", "HTTP_PORT", "HTTPS_PORT",
+         "PAGE_CACHE_SECONDS")
 out = string.Template(template).safe_substitute({name: os.environ[name] for name in names})
 (Path(os.environ["PROD_DIR"]) / "nginx.conf").write_text(out)
 PY
@@ -92,6 +94,7 @@ children=()
 stop() {
   trap - EXIT INT TERM
   for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for file in "$PROD_DIR"/app-*.pid; do [ -f "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap stop EXIT INT TERM
@@ -103,15 +106,16 @@ if [[ -z "${MAIL_SERVER:-}" ]]; then
 fi
 "$VENV/bin/huey_consumer" app.notify.worker.huey --workers 2 --worker-type thread --logfile /dev/null >/dev/null 2>&1 &
 children+=($!)
-for port in "$APP_PORT_1" "$APP_PORT_2"; do
-  "$VENV/bin/gunicorn" --workers "$APP_WORKERS" --bind "127.0.0.1:$port" \
-    --forwarded-allow-ips 127.0.0.1 --access-logfile - --error-logfile "$PROD_DIR/gunicorn-$port.log" \
+start_app() {  # one app server; its pid in a file (the fault tests stop one by it)
+  "$VENV/bin/gunicorn" --workers "$APP_WORKERS" --bind "127.0.0.1:$1" \
+    --forwarded-allow-ips 127.0.0.1 --access-logfile - --error-logfile "$PROD_DIR/gunicorn-$1.log" \
     'app:create_app()' >/dev/null &
-  children+=($!)
-  echo $! > "$PROD_DIR/app-$port.pid"  # the fault tests stop one app server by this
-done
+  echo $! > "$PROD_DIR/app-$1.pid"
+}
+for port in "$APP_PORT_1" "$APP_PORT_2"; do start_app "$port"; done
 "$NGINX" -p "$PROD_DIR" -c "$PROD_DIR/nginx.conf" -e "$PROD_DIR/nginx-error.log" -g "daemon off;" &
-children+=($!)
+nginx_pid=$!
+children+=("$nginx_pid")
 
 for _ in $(seq 1 100); do
   curl -fsk -o /dev/null "https://127.0.0.1:$HTTPS_PORT/healthz" && break
@@ -125,4 +129,14 @@ if [[ "${1:-}" == "--check" ]]; then
   exit 0
 fi
 echo "    Ctrl+C stops everything"
-wait -n "${children[@]}"
+# As a service manager would: an app server that stops is started again (nginx sends its
+# traffic to the other meanwhile). Everything stops when nginx does, or on Ctrl+C.
+while kill -0 "$nginx_pid" 2>/dev/null; do
+  for port in "$APP_PORT_1" "$APP_PORT_2"; do
+    if ! kill -0 "$(cat "$PROD_DIR/app-$port.pid")" 2>/dev/null; then
+      echo "prod: the app server on $port stopped; starting it again" >&2
+      start_app "$port"
+    fi
+  done
+  sleep 1 & wait $! || true
+done

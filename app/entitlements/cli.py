@@ -20,10 +20,9 @@ entitlements_cli = AppGroup("entitlements", help="Victims' Code entitlements of 
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    # One more than the cores: while one process waits for the database, another computes
-    # (measured: 2 cores, 200,000 cases, 2 processes 72.8 s, 3 processes 58.4 s).
-    default=(os.cpu_count() or 1) + 1,
-    show_default="the number of cores + 1",
+    # One per core: a third process on two cores was slower in every measured run (bench/).
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
     help="Processes to share the work.",
 )
 def recompute_command(workers: int) -> None:

@@ -26,13 +26,19 @@ def sweep_command() -> None:
 
 @notify_cli.command("sink")
 @click.option("--port", default=1025, show_default=True)
-def sink_command(port: int) -> None:
-    """Run the local SMTP mail sink on 127.0.0.1 (messages kept under MAIL_SINK_DIR)."""
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="0.0.0.0 only inside a private network (compose.yaml): it accepts any mail.",
+)
+def sink_command(port: int, host: str) -> None:
+    """Run the local SMTP mail sink (messages kept under MAIL_SINK_DIR)."""
     from .sink import start
 
     directory = Path(current_app.config["MAIL_SINK_DIR"])
-    controller = start(directory, port=port)
-    click.echo(f"Mail sink on 127.0.0.1:{port}, keeping messages in {directory}")
+    controller = start(directory, host=host, port=port)
+    click.echo(f"Mail sink on {host}:{port}, keeping messages in {directory}")
     try:
         while True:
             time.sleep(3600)
