@@ -5,7 +5,6 @@ production, never by create_all()."""
 from __future__ import annotations
 
 import contextlib
-
 import os
 import secrets
 from collections.abc import Iterator
