@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf clean
+.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -66,6 +66,10 @@ bench-entitlements: install-test ## Benchmark the full entitlements recompute an
 
 bench-pdf: install-test ## Benchmark the Victim Personal Statement PDF (English and Arabic): time and memory
 	$(BIN)/python bench/vps_pdf.py
+
+bench-load: ## Load test for 5 minutes against production mode (readers, signed-in victims, agencies): 5xx, p95, memory growth
+	@scripts/install.sh bench
+	$(BIN)/python bench/load.py
 
 clean: ## Remove what the install built (not the virtualenv)
 	rm -rf app/static/dist instance/hub.db

@@ -45,12 +45,13 @@ fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
 # Python: a virtualenv, reinstalled only when pyproject.toml changes.
 extras=""
-[ "$mode" = test ] || [ "$mode" = bench ] && extras="[dev]"
+[ "$mode" = test ] && extras="[dev]"
+[ "$mode" = bench ] && extras="[dev,bench]"
 if [ "$mode" = image ]; then
   say "pip: installing the app's dependencies into the image's Python"
   $PYTHON -m pip install --no-cache-dir -q -e .
 else
-  stamp="$VENV/.installed-$(fingerprint pyproject.toml)${extras:+-dev}"
+  stamp="$VENV/.installed-$(fingerprint pyproject.toml)${extras:+-$(echo "$extras" | tr -cd 'a-z,' | tr , -)}"
   if [ ! -f "$stamp" ]; then
     say "pip: installing into $VENV"
     [ -x "$VENV/bin/python" ] || $PYTHON -m venv "$VENV"

@@ -260,8 +260,8 @@ def _illegal(reference: str, current: str, target: str) -> str:
         "%(reference)s cannot go from “%(current)s” to “%(target)s”. Someone may have changed it "
         "since you loaded the page: check its status and choose again.",
         reference=reference,
-        current=labels.STATUSES.get(current, current),
-        target=labels.STATUSES.get(target, target or "–"),
+        current=labels.status_word(current),
+        target=labels.status_word(target),
     )
 
 

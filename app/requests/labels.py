@@ -86,3 +86,8 @@ CALL_OUTCOMES = {
     "voicemail": _l("Left a voicemail"),
     "unsafe_to_talk": _l("It was not safe for them to talk"),
 }
+
+
+def status_word(status: str | None) -> str:
+    """A status in words (the stored value itself if unknown)."""
+    return str(STATUSES.get(status, status or "–"))

@@ -1,0 +1,229 @@
+"""Load test: anonymous readers, signed-in victims and agencies' systems together, for 5 minutes,
+against the hub in production mode (scripts/prod.sh: nginx + two app servers + the worker, on
+PostgreSQL with the 200,000-case data set of bench/ingest.py, and Redis).
+
+    make bench-load        (or: .venv/bin/python bench/load.py --minutes 5)
+
+Stated rate: 60 readers at a page a second, 30 victims at a page every 2 seconds, 10 agency
+systems at a call a second: about 85 requests a second. Passes when no answer is a 5xx, the p95
+of each kind is within target (anonymous < 100 ms, signed-in < 300 ms, partner < 300 ms on this
+shared 2-core machine with the load generator on it) and the app servers' memory grows by no
+more than 10 % from the end of the first minute (warm-up) to the end.
+
+Writes bench/results.json (section "load") and its table in bench/README.md. Needs PostgreSQL,
+Redis, nginx (scripts/install.sh bench) and locust (the [bench] extra); stops with a message
+naming what is missing, and leaves no process running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import secrets
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from common import BIN, ROOT, free_port, machine, save, update_readme
+from ingest import SCALE_SCHEMA, pg_url, scale_data
+
+PARTNER = """
+import json, sys
+from sqlalchemy import func, select
+from app import create_app
+from app.cases.models import Agency, Case, CaseVictim
+from app.accounts.models import User
+from app.accounts.sessions import start
+from app.extensions import db
+from tests.factories import create_partner_client
+from flask import session
+app = create_app()
+serializer = app.session_interface.get_signing_serializer(app)
+with app.app_context():
+    agency_id, _n = db.session.execute(
+        select(Case.agency_id, func.count()).group_by(Case.agency_id).order_by(func.count().desc())
+    ).first()
+    references = list(db.session.scalars(
+        select(Case.reference).where(Case.agency_id == agency_id).limit(5000)))
+    client, secret = create_partner_client(
+        agency=db.session.get(Agency, agency_id),
+        scope="cases:write events:write requests:read requests:write")
+    rows = db.session.execute(
+        select(User.id, CaseVictim.public_id).join(CaseVictim, CaseVictim.user_id == User.id)
+        .where(User.email.like('scale-%')).limit(int(sys.argv[1]))).all()
+    client_id = client.client_id
+sessions = []
+for user_id, case in rows:
+    with app.test_request_context():
+        start(db.session.get(User, user_id), mfa=False)
+        db.session.commit()
+        sessions.append([serializer.dumps(dict(session)), case])
+print(json.dumps({"client_id": client_id, "secret": secret, "references": references,
+                  "sessions": sessions, "cookie_name": app.config["SESSION_COOKIE_NAME"]}))
+"""
+TARGETS_MS = {"anonymous": 100, "victim": 300, "partner": 300}
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _rss_kb(pids: list[int]) -> int:
+    """The app servers' memory: every gunicorn process under the two masters."""
+    total = 0
+    for master in pids:
+        children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+        for pid in [master, *map(int, children.stdout.split())]:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except FileNotFoundError:
+                pass
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--cases", type=int, default=200_000)
+    args = parser.parse_args()
+    missing = [what for what, ok in (
+        ("PostgreSQL on 127.0.0.1:5432", _answers(5432)), ("Redis on 127.0.0.1:6379", _answers(6379)),
+        ("nginx (scripts/install.sh bench)", bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())),
+        ("locust (pip install -e '.[bench]')", (BIN / "locust").exists()),
+    ) if not ok]  # fmt: skip
+    if missing:
+        print("bench/load.py needs: " + "; ".join(missing), file=sys.stderr)
+        return 2
+    counts = scale_data(args.cases)
+    secret_key = secrets.token_hex(32)
+    env = {**os.environ, "DATABASE_URL": pg_url(SCALE_SCHEMA), "SECRET_KEY": secret_key,
+           "HUB_ENV": "production", "LOG_REQUESTS": "0", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    data = subprocess.run([str(BIN / "python"), "-c", PARTNER, "300"], cwd=ROOT, env=env,
+                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    (work / "data.json").write_text(data.strip().splitlines()[-1])
+    ports = {name: str(free_port()) for name in ("HTTPS_PORT", "HTTP_PORT", "APP_PORT_1",
+                                                  "APP_PORT_2", "MAIL_SINK_PORT")}  # fmt: skip
+    prod_env = {**env, **ports, "PROD_DIR": str(work / "prod"), "NGINX_WORKERS": "2"}
+    base = f"https://127.0.0.1:{ports['HTTPS_PORT']}"
+    server = subprocess.Popen(["scripts/prod.sh"], cwd=ROOT, env=prod_env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    unverified = ssl._create_unverified_context()  # noqa: S323  # nosec B323 (our self-signed cert)
+    samples: list[tuple[float, int]] = []
+    stop_sampling = threading.Event()
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2, context=unverified):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("production mode did not start") from None
+                time.sleep(0.5)
+        masters = [int((work / "prod" / f"app-{ports[p]}.pid").read_text())
+                   for p in ("APP_PORT_1", "APP_PORT_2")]  # fmt: skip
+        started = time.monotonic()
+
+        def sample() -> None:
+            while not stop_sampling.wait(5):
+                samples.append((time.monotonic() - started, _rss_kb(masters)))
+
+        threading.Thread(target=sample, daemon=True).start()
+        seconds = int(args.minutes * 60)
+        subprocess.run(
+            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", "100", "-r", "20", "-t", f"{seconds}s", "--host", base,
+             "--csv", str(work / "load"), "--only-summary"],
+            cwd=ROOT, env={**env, "LOAD_DATA": str(work / "data.json")}, check=False,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        stop_sampling.set()
+    finally:
+        stop_sampling.set()
+        server.terminate()
+        server.wait(timeout=30)
+    figures = _summarise(work / "load_stats.csv", samples, seconds, counts)
+    shutil.rmtree(work, ignore_errors=True)
+    save("load", figures)
+    table = render(figures, time.strftime("%Y-%m-%d"))
+    print(table)
+    update_readme("load", "Load test: readers, victims and agencies together", table)
+    return 0 if figures["passed"] else 1
+
+
+def _summarise(stats: Path, samples: list, seconds: int, counts: dict) -> dict:
+    rows = list(csv.DictReader(stats.open()))
+    kinds: dict[str, dict] = {}
+    failures_5xx = 0
+    total = 0
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total = int(row["Request Count"])
+            continue
+        kind = row["Name"].split(":")[0]
+        entry = kinds.setdefault(kind, {"requests": 0, "failures": 0, "p95_ms": 0, "p50_ms": 0})
+        entry["requests"] += int(row["Request Count"])
+        entry["failures"] += int(row["Failure Count"])
+        entry["p95_ms"] = max(entry["p95_ms"], float(row["95%"] or 0))
+        entry["p50_ms"] = max(entry["p50_ms"], float(row["50%"] or 0))
+    failures_csv = stats.with_name("load_failures.csv")
+    if failures_csv.exists():  # requests words a 5xx as "503 Server Error: …"
+        for row in csv.DictReader(failures_csv.open()):
+            if re.search(r"\b5\d\d Server Error", row["Error"]):
+                failures_5xx += int(row["Occurrences"])
+    warm = [kb for t, kb in samples if t >= 60]
+    growth = (warm[-1] - warm[0]) / warm[0] if len(warm) >= 2 else None
+    passed = (failures_5xx == 0 and growth is not None and growth <= 0.10
+              and all(kinds.get(k, {}).get("p95_ms", 1e9) <= ms for k, ms in TARGETS_MS.items()))  # fmt: skip
+    return {
+        "cases": counts["case_record"], "milestones": counts["milestone"], "seconds": seconds,
+        "requests": total, "rps": round(total / seconds, 1), "failures_5xx": failures_5xx,
+        "kinds": kinds, "rss_after_warmup_mb": round(warm[0] / 1024, 1) if warm else None,
+        "rss_end_mb": round(warm[-1] / 1024, 1) if warm else None,
+        "rss_growth": round(growth, 3) if growth is not None else None, "passed": passed,
+    }  # fmt: skip
+
+
+def render(f: dict, date: str) -> str:
+    rows = [
+        f"Measured {date} on {machine()} (load generator on the same cores); production mode "
+        f"(nginx + 2 app servers × 2 workers + worker, PostgreSQL, Redis) with {f['cases']:,} "
+        f"cases and {f['milestones']:,} events; {f['seconds'] // 60} minutes, 100 visitors: "
+        "60 readers (a page a second), 30 signed-in victims (a page every 2 s), 10 agency "
+        "systems (a call a second).",
+        "",
+        "| kind | requests | failed | p50 | p95 | p95 target |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind, k in sorted(f["kinds"].items()):
+        target = TARGETS_MS.get(kind)
+        rows.append(f"| {kind} | {k['requests']:,} | {k['failures']} | {k['p50_ms']:.0f} ms | "
+                    f"{k['p95_ms']:.0f} ms | {f'< {target} ms' if target else '–'} |")  # fmt: skip
+    rows += [
+        "",
+        f"{f['requests']:,} requests ({f['rps']} a second); answers 5xx: {f['failures_5xx']}. "
+        f"App servers' memory after the first minute {f['rss_after_warmup_mb']} MB, at the end "
+        f"{f['rss_end_mb']} MB ("
+        + (f"{f['rss_growth']:+.1%}" if f["rss_growth"] is not None else "not measured")
+        + "; target ≤ +10 %). "
+        f"{'Passed' if f['passed'] else 'Not passed'}.",
+    ]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
