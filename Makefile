@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load clean
+.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -69,6 +69,19 @@ bench-pdf: install-test ## Benchmark the Victim Personal Statement PDF (English 
 
 bench-load: ## Load test for 5 minutes against production mode (readers, signed-in victims, agencies): 5xx, p95, memory growth
 	@scripts/install.sh bench
+	$(BIN)/python bench/load.py
+
+bench-lighthouse: ## Lighthouse mobile scores (performance, accessibility) for home, a guidance page and the timeline in production mode
+	@scripts/install.sh bench
+	$(BIN)/python bench/lighthouse.py
+
+bench: ## Every benchmark, one after another (about 25 minutes; needs PostgreSQL, Redis; installs nginx, wrk, locust, lighthouse)
+	@scripts/install.sh bench
+	$(BIN)/python bench/guidance.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/entitlements.py
+	$(BIN)/python bench/vps_pdf.py
+	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/load.py
 
 clean: ## Remove what the install built (not the virtualenv)

@@ -77,3 +77,66 @@ def update_readme(section: str, title: str, table: str) -> None:
     else:
         text += f"\n## {title}\n\n{block}\n"
     README.write_text(text)
+
+
+def port_answers(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def production_missing() -> list[str]:
+    """What production mode needs that this machine lacks (empty: nothing)."""
+    import shutil
+
+    needs = (("PostgreSQL on 127.0.0.1:5432", port_answers(5432)),
+             ("Redis on 127.0.0.1:6379", port_answers(6379)),
+             ("nginx (scripts/install.sh bench)",
+              bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())))  # fmt: skip
+    return [what for what, ok in needs if not ok]
+
+
+class Production:
+    """scripts/prod.sh on free ports and a temporary folder, as a context manager: `base` is its
+    https address (self-signed), `masters` the two app servers' pids. Stopped on exit, always."""
+
+    def __init__(self, env: dict | None = None) -> None:
+        import tempfile
+
+        self.work = Path(tempfile.mkdtemp(prefix="bench-prod-"))
+        self.ports = {name: str(free_port()) for name in ("HTTPS_PORT", "HTTP_PORT", "APP_PORT_1",
+                                                          "APP_PORT_2", "MAIL_SINK_PORT")}  # fmt: skip
+        self.env = {**(env or os.environ), **self.ports, "PROD_DIR": str(self.work),
+                    "NGINX_WORKERS": "2", "LOG_REQUESTS": "0"}  # fmt: skip
+        self.base = f"https://127.0.0.1:{self.ports['HTTPS_PORT']}"
+        self.process: subprocess.Popen | None = None
+
+    def get(self, path: str) -> bytes:
+        import ssl
+
+        unverified = ssl._create_unverified_context()  # noqa: S323  # nosec B323 (our own cert)
+        with urllib.request.urlopen(self.base + path, timeout=10, context=unverified) as r:
+            return r.read()
+
+    def __enter__(self) -> Production:
+        self.process = start(["scripts/prod.sh"], self.env)
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                self.get("/healthz")
+                break
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError(f"production mode did not start: see {self.work}") from None
+                time.sleep(0.5)
+        self.masters = [int((self.work / f"app-{self.ports[p]}.pid").read_text())
+                        for p in ("APP_PORT_1", "APP_PORT_2")]  # fmt: skip
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        import shutil
+
+        if self.process is not None and self.process.poll() is None:
+            stop(self.process)
+        shutil.rmtree(self.work, ignore_errors=True)

@@ -17,12 +17,23 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-from common import BIN, ROOT, free_port, machine, save, start, stop, update_readme, wait_for
+from common import (
+    BIN,
+    ROOT,
+    Production,
+    free_port,
+    machine,
+    production_missing,
+    save,
+    start,
+    stop,
+    update_readme,
+    wait_for,
+)
 
 PAGE_PATH = "/guidance/your-rights"
 WEIGHT_PAGES = {"home": "/", "guidance page": PAGE_PATH, "search": "/search?q=court",
@@ -188,52 +199,26 @@ http {{
     return 0
 
 
-def _answers(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 def production(args: argparse.Namespace, page: bytes) -> dict | None:
     """(d) The hub in production mode (scripts/prod.sh: nginx with TLS and its page cache in
     front of two app servers), and the same nginx serving the page as a static file."""
-    if not (_answers(5432) and _answers(6379)):
-        print("(d) skipped: production mode needs PostgreSQL on 5432 and Redis on 6379")
+    missing = production_missing()
+    if missing:
+        print("(d) skipped: production mode needs " + ", ".join(missing))
         return None
-    import ssl
-
-    work = Path(tempfile.mkdtemp(prefix="bench-prod-"))
-    ports = {name: str(free_port()) for name in ("HTTPS_PORT", "HTTP_PORT", "APP_PORT_1",
-                                                  "APP_PORT_2")}  # fmt: skip
-    env = {**os.environ, **ports, "PROD_DIR": str(work), "NGINX_WORKERS": "2",
-           "LOG_REQUESTS": "0", "MAIL_SINK_PORT": str(free_port())}  # fmt: skip
-    base = f"https://127.0.0.1:{ports['HTTPS_PORT']}"
     static = ROOT / "app" / "static" / "dist" / "bench-page.html"  # dist/ is not in git
     static.write_bytes(page)
-    server = start(["scripts/prod.sh"], env)
-    unverified = ssl._create_unverified_context()  # noqa: S323  # nosec B323 (our own self-signed)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2, context=unverified):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("production mode did not start") from None
-                time.sleep(0.5)
-        for _ in range(2):  # fill the cache
-            urllib.request.urlopen(base + PAGE_PATH, context=unverified).read()
-        return {
-            "cached": wrk(base + PAGE_PATH, args.seconds, args.connections),
-            "static": wrk(base + "/static/dist/bench-page.html", args.seconds, args.connections),
-        }
+        with Production() as prod:
+            for _ in range(2):  # fill the cache
+                prod.get(PAGE_PATH)
+            return {
+                "cached": wrk(prod.base + PAGE_PATH, args.seconds, args.connections),
+                "static": wrk(prod.base + "/static/dist/bench-page.html", args.seconds,
+                              args.connections),
+            }  # fmt: skip
     finally:
-        stop(server)
         static.unlink(missing_ok=True)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def render_table(g: dict, machine: str) -> str:

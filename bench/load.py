@@ -23,17 +23,14 @@ import os
 import re
 import secrets
 import shutil
-import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from common import BIN, ROOT, free_port, machine, save, update_readme
+from common import BIN, ROOT, Production, machine, production_missing, save, update_readme
 from ingest import SCALE_SCHEMA, pg_url, scale_data
 
 PARTNER = """
@@ -73,12 +70,6 @@ print(json.dumps({"client_id": client_id, "secret": secret, "references": refere
 TARGETS_MS = {"anonymous": 100, "victim": 300, "partner": 300}
 
 
-def _answers(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 def _rss_kb(pids: list[int]) -> int:
     """The app servers' memory: every gunicorn process under the two masters."""
     total = 0
@@ -99,11 +90,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--cases", type=int, default=200_000)
     args = parser.parse_args()
-    missing = [what for what, ok in (
-        ("PostgreSQL on 127.0.0.1:5432", _answers(5432)), ("Redis on 127.0.0.1:6379", _answers(6379)),
-        ("nginx (scripts/install.sh bench)", bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())),
-        ("locust (pip install -e '.[bench]')", (BIN / "locust").exists()),
-    ) if not ok]  # fmt: skip
+    missing = production_missing() + (
+        [] if (BIN / "locust").exists() else ["locust (scripts/install.sh bench)"])  # fmt: skip
     if missing:
         print("bench/load.py needs: " + "; ".join(missing), file=sys.stderr)
         return 2
@@ -115,47 +103,27 @@ def main() -> int:
                           check=True, capture_output=True, text=True).stdout  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     (work / "data.json").write_text(data.strip().splitlines()[-1])
-    ports = {name: str(free_port()) for name in ("HTTPS_PORT", "HTTP_PORT", "APP_PORT_1",
-                                                  "APP_PORT_2", "MAIL_SINK_PORT")}  # fmt: skip
-    prod_env = {**env, **ports, "PROD_DIR": str(work / "prod"), "NGINX_WORKERS": "2"}
-    base = f"https://127.0.0.1:{ports['HTTPS_PORT']}"
-    server = subprocess.Popen(["scripts/prod.sh"], cwd=ROOT, env=prod_env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    unverified = ssl._create_unverified_context()  # noqa: S323  # nosec B323 (our self-signed cert)
     samples: list[tuple[float, int]] = []
     stop_sampling = threading.Event()
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2, context=unverified):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("production mode did not start") from None
-                time.sleep(0.5)
-        masters = [int((work / "prod" / f"app-{ports[p]}.pid").read_text())
-                   for p in ("APP_PORT_1", "APP_PORT_2")]  # fmt: skip
+    seconds = int(args.minutes * 60)
+    with Production(env) as prod:
         started = time.monotonic()
 
         def sample() -> None:
             while not stop_sampling.wait(5):
-                samples.append((time.monotonic() - started, _rss_kb(masters)))
+                samples.append((time.monotonic() - started, _rss_kb(prod.masters)))
 
         threading.Thread(target=sample, daemon=True).start()
-        seconds = int(args.minutes * 60)
-        subprocess.run(
-            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", "100", "-r", "20", "-t", f"{seconds}s", "--host", base,
-             "--csv", str(work / "load"), "--only-summary"],
-            cwd=ROOT, env={**env, "LOAD_DATA": str(work / "data.json")}, check=False,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        stop_sampling.set()
-    finally:
-        stop_sampling.set()
-        server.terminate()
-        server.wait(timeout=30)
+        try:
+            subprocess.run(
+                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                 "-u", "100", "-r", "20", "-t", f"{seconds}s", "--host", prod.base,
+                 "--csv", str(work / "load"), "--only-summary"],
+                cwd=ROOT, env={**env, "LOAD_DATA": str(work / "data.json")}, check=False,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        finally:
+            stop_sampling.set()
     figures = _summarise(work / "load_stats.csv", samples, seconds, counts)
     shutil.rmtree(work, ignore_errors=True)
     save("load", figures)

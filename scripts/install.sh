@@ -90,3 +90,14 @@ for po in translations/*/LC_MESSAGES/messages.po; do
     "$PYBIN/pybabel" -q compile -f -i "$po" -o "$mo"
   fi
 done
+
+# Lighthouse, for the benchmarks only (not a project dependency: big, and only bench/ runs it).
+if [ "$mode" = bench ]; then
+  LIGHTHOUSE_VERSION=13.5.0
+  stamp="bench/.lighthouse/.installed-$LIGHTHOUSE_VERSION"
+  if [ ! -f "$stamp" ]; then
+    say "npm: installing lighthouse $LIGHTHOUSE_VERSION for the benchmarks"
+    npm install --prefix bench/.lighthouse --no-audit --no-fund --loglevel=error "lighthouse@$LIGHTHOUSE_VERSION"
+    touch "$stamp"
+  fi
+fi
