@@ -135,14 +135,17 @@ def _time_key(moment: datetime | None) -> tuple[int, datetime]:
 
 
 def _milestone_key(milestone: Milestone) -> tuple[object, ...]:
+    # _time_key written out: this runs for every milestone of every case in a full recompute.
+    occurred, received = milestone.occurred_at, milestone.received_at
+    first = occurred or received
     return (
-        _time_key(milestone.occurred_at or milestone.received_at),
-        _time_key(milestone.received_at),
+        (1, first) if first is not None else _NO_TIME,
+        (1, received) if received is not None else _NO_TIME,
         milestone.type,
         milestone.id,
         milestone.duty or "",
         milestone.regarding or "",
-        _time_key(milestone.occurred_at),
+        (1, occurred) if occurred is not None else _NO_TIME,
     )
 
 
@@ -355,13 +358,33 @@ def evaluate(
     calendar.require_aware(now, "now")
     history = sorted((m for m in milestones if _known_by(m, now)), key=_milestone_key)
     types_seen = frozenset(m.type for m in history)
+    by_type = _rules_by_trigger(rules)
     results = [
         _evaluate_one(rule, trigger, case, history, types_seen, now)
-        for rule in rules
         for trigger in history
-        if trigger.type in rule.triggers
+        for rule in by_type.get(trigger.type, ())
     ]
     return sorted(results, key=_entitlement_key)
+
+
+_BY_TRIGGER: dict[int, tuple[Sequence[Rule], dict[str, list[Rule]]]] = {}
+
+
+def _rules_by_trigger(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
+    """The rules each milestone type triggers: a full recompute asks 30 rules about each of two
+    million milestones otherwise. Kept per rules list (the list itself held, so its id stays
+    its own); the order of the result does not matter, it is sorted."""
+    found = _BY_TRIGGER.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    index: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for kind in rule.triggers:
+            index.setdefault(kind, []).append(rule)
+    if len(_BY_TRIGGER) > 64:  # per-event rule subsets come and go
+        _BY_TRIGGER.clear()
+    _BY_TRIGGER[id(rules)] = (rules, index)
+    return index
 
 
 def rules_affected_by(rules: Sequence[Rule], changed_types: Collection[str]) -> list[Rule]:

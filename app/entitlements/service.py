@@ -152,19 +152,19 @@ def evaluate_cases(
     for case_id, case in cases.items():
         facts = case_facts(case, births[case_id], history[case_id])
         for item in engine.evaluate(facts, _engine_milestones(history[case_id]), all_rules, now):
-            values = {
-                "right": item.right, "kind": item.kind.value, "duty_holder": item.duty_holder,
-                "status": item.status.value, "due_at": _utc(item.due_at),
-                "met_at": _utc(item.met_at), "unknown_facts": list(item.unknown_facts) or None,
-            }  # fmt: skip
+            # In _FIELDS order: compared as one tuple with what is stored (most are unchanged).
+            values = (item.right, item.kind.value, item.duty_holder, item.status.value,
+                      _utc(item.due_at), _utc(item.met_at),
+                      list(item.unknown_facts) or None)  # fmt: skip
             key = (case_id, item.rule_id, int(item.trigger_milestone_id))
             row = stored.pop(key, None)
             if row is None:
-                new_rows.append({**values, "case_id": case_id, "rule_id": item.rule_id,
-                                 "trigger_id": key[2],
+                new_rows.append({**dict(zip(_FIELDS, values, strict=True)), "case_id": case_id,
+                                 "rule_id": item.rule_id, "trigger_id": key[2],
                                  "evaluated_at": now})  # fmt: skip
-            elif row[1] != tuple(values[f] for f in _FIELDS):
-                updates.append({"id": row[0], **values, "evaluated_at": now})
+            elif row[1] != values:
+                updates.append({"id": row[0], **dict(zip(_FIELDS, values, strict=True)),
+                                "evaluated_at": now})  # fmt: skip
     if updates:  # an executemany by primary key; alerted/escalated/not told are left alone
         db.session.execute(update(CaseEntitlement), updates)
     gone = [row_id for row_id, _values in stored.values()]  # a rule removed, or its trigger deleted
