@@ -113,6 +113,11 @@ start_app() {  # one app server; its pid in a file (the fault tests stop one by 
   echo $! > "$PROD_DIR/app-$1.pid"
 }
 for port in "$APP_PORT_1" "$APP_PORT_2"; do start_app "$port"; done
+# nginx only once both answer: a refused connection marks a server down for a few seconds.
+for port in "$APP_PORT_1" "$APP_PORT_2"; do
+  for _ in $(seq 1 150); do answers 127.0.0.1 "$port" && break; sleep 0.2; done
+  answers 127.0.0.1 "$port" || fail "the app server on $port did not start; see $PROD_DIR/gunicorn-$port.log"
+done
 "$NGINX" -p "$PROD_DIR" -c "$PROD_DIR/nginx.conf" -e "$PROD_DIR/nginx-error.log" -g "daemon off;" &
 nginx_pid=$!
 children+=("$nginx_pid")
