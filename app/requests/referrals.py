@@ -145,12 +145,12 @@ def compose_email(referral: Referral) -> tuple[str, str]:
     share, with the hub's reference. Sent only to an address agreed for referrals."""
     from flask_babel import force_locale
 
-    from .questions import REFERRAL_FIELDS
+    from .labels import SHARED_FIELDS
 
     found = service(referral.service_id)
     with force_locale("en"):
-        lines = [f"{REFERRAL_FIELDS[field]}: {value}" for field, value in referral.shared.items()
-                 if field in REFERRAL_FIELDS]  # fmt: skip
+        lines = [f"{SHARED_FIELDS[field]}: {value}" for field, value in referral.shared.items()
+                 if field in SHARED_FIELDS]  # fmt: skip
         name = found.name if found else referral.service_id
         subject = f"Referral {referral.reference} from the Victim Care Hub"
         body = "\n".join([
