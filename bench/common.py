@@ -100,14 +100,18 @@ class Production:
     """scripts/prod.sh on free ports and a temporary folder, as a context manager: `base` is its
     https address (self-signed), `masters` the two app servers' pids. Stopped on exit, always."""
 
-    def __init__(self, env: dict | None = None) -> None:
+    def __init__(self, env: dict | None = None, request_log: Path | None = None) -> None:
         import tempfile
+
+        # With request_log, every request's JSON log line (endpoint, status, ms) is kept there.
+        self.request_log = request_log
 
         self.work = Path(tempfile.mkdtemp(prefix="bench-prod-"))
         self.ports = {name: str(free_port()) for name in ("HTTPS_PORT", "HTTP_PORT", "APP_PORT_1",
                                                           "APP_PORT_2", "MAIL_SINK_PORT")}  # fmt: skip
         self.env = {**(env or os.environ), **self.ports, "PROD_DIR": str(self.work),
-                    "NGINX_WORKERS": "2", "LOG_REQUESTS": "0"}  # fmt: skip
+                    "NGINX_WORKERS": "2"}  # fmt: skip
+        self.env["LOG_REQUESTS"] = "1" if request_log else "0"
         self.base = f"https://127.0.0.1:{self.ports['HTTPS_PORT']}"
         self.process: subprocess.Popen | None = None
 
@@ -119,7 +123,12 @@ class Production:
             return r.read()
 
     def __enter__(self) -> Production:
-        self.process = start(["scripts/prod.sh"], self.env)
+        if self.request_log is None:
+            self.process = start(["scripts/prod.sh"], self.env)
+        else:
+            with self.request_log.open("w") as log:  # the app logs to stderr
+                self.process = subprocess.Popen(["scripts/prod.sh"], cwd=ROOT, env=self.env,
+                                                stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
         deadline = time.monotonic() + 90
         while True:
             try:
