@@ -52,7 +52,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         return
     # A schema of our own, so that two test runs on one PostgreSQL never meet.
     schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
-    engine = create_engine(POSTGRES_URL)
+    # pool_pre_ping: a fault test restarts PostgreSQL, which ends every pooled connection.
+    engine = create_engine(POSTGRES_URL, pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"

@@ -29,7 +29,8 @@ def postgres_app():
     if not answers(5432):
         pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432: this fault test needs it")
     schema = f"fault_{os.getpid()}_{secrets.token_hex(3)}"
-    engine = create_engine(POSTGRES_URL)
+    # pool_pre_ping: a fault test restarts PostgreSQL, which ends every pooled connection.
+    engine = create_engine(POSTGRES_URL, pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     app = make_app(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")

@@ -5,6 +5,7 @@ batch sent again is stored, once."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 
 import pytest
@@ -94,3 +95,64 @@ def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
             Milestone.agency_id == agency)).all()  # fmt: skip
         assert sorted(ids) == ["ev-0", "ev-1", "ev-2", "ev-3"]
     admin.dispose()
+
+
+def _cluster_on_5432() -> list[str] | None:
+    """`pg_ctlcluster` arguments (version, name) of the local cluster on port 5432, if this user
+    may restart it (root on Debian); None otherwise."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not shutil.which("pg_lsclusters"):
+        return None
+    for line in subprocess.run(
+        ["pg_lsclusters", "-h"], capture_output=True, text=True
+    ).stdout.splitlines():
+        version, name, port, status, *_rest = line.split()
+        if port == "5432" and status == "online":
+            return [version, name]
+    return None
+
+
+def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, client, agency_token):
+    """PostgreSQL itself restarted (pg_ctlcluster) while an agency sends batches; the agency's
+    system retries what got a 503 with the same key, as the API documentation says to."""
+    import subprocess
+    import threading
+    import time
+
+    cluster = _cluster_on_5432()
+    if cluster is None:
+        pytest.skip("restarting PostgreSQL needs root and Debian's pg_ctlcluster on this machine")
+    agency, token = agency_token
+    headers = {"Authorization": f"Bearer {token}"}
+    reference = f"RR-{uuid.uuid4().hex[:6]}"
+    assert client.put(f"/api/v1/cases/{reference}", json={"crime_type": "burglary"},
+                      headers=headers | {"Idempotency-Key": str(uuid.uuid4())}).status_code in (
+        200, 201)  # fmt: skip
+    restart = threading.Thread(target=lambda: (time.sleep(0.3), subprocess.run(
+        ["pg_ctlcluster", *cluster, "restart"], check=True, capture_output=True)))  # fmt: skip
+    restart.start()
+    answers = []
+    for n in range(40):
+        batch = {"events": [{"case": reference, "id": f"rr-{n}-{i}", "occurred_at": NOW.isoformat(),
+                             "type": "information_delivered", "duty": "r6-charged"}
+                            for i in range(5)]}  # fmt: skip
+        key = str(uuid.uuid4())
+        deadline = time.monotonic() + 60
+        while True:
+            response = client.post("/api/v1/events/batch", json=batch,
+                                   headers=headers | {"Idempotency-Key": key})  # fmt: skip
+            answers.append(response.status_code)
+            if response.status_code in (200, 207):
+                break
+            assert response.status_code == 503, response.get_data(as_text=True)
+            assert time.monotonic() < deadline, "PostgreSQL did not come back within a minute"
+            time.sleep(0.5)
+        time.sleep(0.05)
+    restart.join(timeout=60)
+    assert 503 in answers, "the restart did not fall during the batches: nothing was tested"
+    with app.app_context():
+        ids = db.session.scalars(select(Milestone.agency_event_id).where(
+            Milestone.agency_id == agency)).all()  # fmt: skip
+        assert len(ids) == len(set(ids)) == 200  # every event once, none twice

@@ -51,7 +51,7 @@ def production():
     if missing:
         pytest.skip("production mode needs " + ", ".join(missing))
     schema = f"prod_{os.getpid()}_{secrets.token_hex(3)}"
-    engine = create_engine(POSTGRES_URL)
+    engine = create_engine(POSTGRES_URL, pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     # Not under pytest's own temporary folder (0700): nginx's workers must reach the cache.
