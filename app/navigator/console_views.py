@@ -26,6 +26,7 @@ from ..i18n import localized_route
 from ..languages import KNOWN
 from ..requests import labels, messages, referrals, service, states
 from ..requests.models import Referral, VictimRequest
+from ..requests.vps import clean_text
 from . import bp
 from . import console as desk
 from .task_views import NAVIGATORS, REASONS
@@ -247,7 +248,7 @@ def victim(lang: str, public_id: str):
 
 
 def _note(field: str, errors: dict[str, str]) -> str:
-    note = messages.clean(request.form.get("note"))
+    note = clean_text(request.form.get("note"))
     if len(note) > desk.MAX_NOTE:
         errors[field] = _(
             "The note must be %(max)s characters or fewer", max=format_number(desk.MAX_NOTE)
@@ -353,7 +354,7 @@ def request_document(lang: str, public_id: str):
 @login_required(*NAVIGATORS)
 def reply(lang: str, public_id: str):
     victim = _victim_or_404(public_id)
-    body = messages.clean(request.form.get("body"))
+    body = clean_text(request.form.get("body"))
     problem = None
     if not body:
         problem = _("Enter your reply")

@@ -3,18 +3,14 @@ export (the right of access): everything held, in plain JSON; the PDFs are named
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.mydata import _when  # the export's one way of writing a time
 from ..extensions import db
 from .models import CallRecord, Message, Referral, StatusChange, VictimRequest
-
-
-def _when(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _history(subject: str, subject_id: int) -> list[dict]:

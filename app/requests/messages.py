@@ -15,10 +15,6 @@ from .models import Message
 MAX_LENGTH = 5_000
 
 
-def clean(body: str | None) -> str:
-    return (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def thread(victim: User, limit: int = 200) -> list[Message]:
     """The latest `limit` messages, oldest first (as a conversation reads)."""
     rows = db.session.scalars(

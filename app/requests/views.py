@@ -419,7 +419,7 @@ def message_thread(lang: str):
     body = about = ""
     if request.method == "POST":
         kind = "not_told" if request.form.get("form") == "not_told" else "message"
-        text = messages.clean(request.form.get("body" if kind == "message" else "about"))
+        text = vps.clean_text(request.form.get("body" if kind == "message" else "about"))
         if not text:
             errors[kind] = _message_error("empty", kind)
         elif len(text) > messages.MAX_LENGTH:

@@ -66,7 +66,9 @@ class Problem:
 
 
 def clean_text(value: str | None) -> str:
-    """Keep what was typed; only normalise line ends and trim the ends (a textarea sends CRLF)."""
+    """Keep what was typed; only normalise line ends and trim the ends (a textarea sends CRLF).
+    Every free text a victim or navigator sends goes through this: statements, reasons, needs,
+    messages, notes."""
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
