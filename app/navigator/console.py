@@ -22,7 +22,7 @@ from ..accounts.models import Role, User, as_utc, utcnow
 from ..cases.models import Milestone
 from ..extensions import db
 from ..notify.models import Notification
-from ..requests import states
+from ..requests import referrals, states
 from ..requests.models import CallRecord, Message, Referral, VictimRequest
 from .models import NavigatorTask
 from .tasks import open_task
@@ -201,7 +201,7 @@ def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | Non
     if kind == "request":
         item = find_request(public_id)
     elif kind == "referral":
-        item = db.session.scalar(select(Referral).where(Referral.public_id == public_id))
+        item = referrals.by_public_id(public_id)
     elif kind == "task":
         item = db.session.scalar(
             select(NavigatorTask).where(
@@ -230,17 +230,6 @@ def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | Non
 
 
 # --- A victim's page ----------------------------------------------------------------------------
-
-
-def requests_of(victim: User) -> list[VictimRequest]:
-    """The victim's sent requests, newest first (drafts are theirs alone)."""
-    return list(
-        db.session.scalars(
-            select(VictimRequest)
-            .where(VictimRequest.user_id == victim.id, VictimRequest.status != "draft")
-            .order_by(VictimRequest.created_at.desc(), VictimRequest.id.desc())
-        )
-    )
 
 
 def recent_milestones(case_ids: Iterable[int], per_case: int = 5) -> dict[int, list[Milestone]]:

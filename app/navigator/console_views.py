@@ -152,7 +152,7 @@ def _victim_page(
 ):  # fmt: skip
     """The whole page, or (htmx) one block of it: either way a look at the record, audited."""
     links = cases_of(victim)
-    requests = desk.requests_of(victim)
+    requests = service.requests_of(victim, sent_only=True)
     their_referrals = referrals.of(victim)
     thread = messages.thread(victim)
     calls = desk.calls_of(victim)

@@ -67,13 +67,13 @@ def requests_for_case(user: User, link: CaseVictim) -> list[VictimRequest]:
     )
 
 
-def requests_of(user: User) -> list[VictimRequest]:
+def requests_of(user: User, *, sent_only: bool = False) -> list[VictimRequest]:
+    """Newest first. `sent_only` for staff: drafts are the victim's alone until sent."""
+    query = select(VictimRequest).where(VictimRequest.user_id == user.id)
+    if sent_only:
+        query = query.where(VictimRequest.status != "draft")
     return list(
-        db.session.scalars(
-            select(VictimRequest)
-            .where(VictimRequest.user_id == user.id)
-            .order_by(VictimRequest.created_at.desc())
-        )
+        db.session.scalars(query.order_by(VictimRequest.created_at.desc(), VictimRequest.id.desc()))
     )
 
 
