@@ -25,5 +25,5 @@ USER hub
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
-# Migrations run before serving; SECRET_KEY and DATABASE_URL come from the environment.
+# Migrations run before serving; SECRET_KEY, DATA_KEY and DATABASE_URL come from the environment.
 CMD ["sh", "-c", "flask --app app db upgrade && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' 'app:create_app()'"]

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench clean
+.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench image-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -83,6 +83,10 @@ bench: ## Every benchmark, one after another (about 25 minutes; needs PostgreSQL
 	$(BIN)/python bench/vps_pdf.py
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/load.py
+
+image-check: ## Build the Dockerfile's image without Docker (Debian by debootstrap, each instruction in a chroot; needs root) and run it: pages, health check, worker
+	@scripts/install.sh run
+	$(BIN)/python scripts/image_check.py
 
 clean: ## Remove what the install built (not the virtualenv)
 	rm -rf app/static/dist instance/hub.db

@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Sequence
 
 from psycopg import sql
-from sqlalchemy import JSON, Row
+from sqlalchemy import JSON
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,10 +22,11 @@ COPY_FROM_ROWS = 2_000
 
 
 def insert_new(
-    model, rows: Sequence[dict], unique: Sequence[str], returning: Sequence[str]
-) -> list[Row]:
+    model, rows: Sequence[dict], unique: Sequence[str], returning: Sequence[str] | type
+) -> list:
     """Insert the rows whose `unique` columns are not taken; return `returning` of those (or
-    nothing, if `returning` is empty)."""
+    nothing, if `returning` is empty). With the model itself as `returning`, the new rows come
+    back as ORM objects in the session, as if loaded: no second query to read them."""
     if not rows:
         return []
     dialect = db.session.get_bind().dialect.name
@@ -40,6 +41,11 @@ def insert_new(
     if not returning:  # a plain executemany: the fastest path when nothing needs reading back
         db.session.execute(statement, list(rows))
         return []
+    if returning is model:
+        orm = insert(model).on_conflict_do_nothing(index_elements=[table.c[n] for n in unique])
+        # render_nulls: every row in one INSERT, not one per pattern of missing values.
+        options = {"render_nulls": True}
+        return list(db.session.scalars(orm.returning(model), list(rows), execution_options=options))
     statement = statement.returning(*(table.c[name] for name in returning))
     # An executemany: SQLAlchemy's "insertmanyvalues" sends it as multi-row INSERTs in pages
     # (within SQLite's limit on bound values) from one cached compiled statement.

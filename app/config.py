@@ -124,8 +124,15 @@ class Config:
         self.ESCALATE_AFTER_WORKING_DAYS = int(env.get("ESCALATE_AFTER_WORKING_DAYS", "2"))
         # Hand new messages to the worker at once (off in unit tests, which run the outbox).
         self.NOTIFY_ENQUEUE = _flag("NOTIFY_ENQUEUE", True)
-        # Key for secrets at rest (TOTP); defaults to one derived from SECRET_KEY.
+        # Keys for data at rest (TOTP secrets, victims' words, PDFs), newest first, comma-separated
+        # (app/accounts/crypto.py). Production needs its own, so that changing SECRET_KEY (say,
+        # after a leak) signs everyone out but leaves every statement readable.
         self.DATA_KEY = env.get("DATA_KEY")
+        if not self.DATA_KEY and production:
+            raise RuntimeError(
+                "DATA_KEY must be set when HUB_ENV=production (data stored under SECRET_KEY "
+                "before stays readable: SECRET_KEY still decrypts)"
+            )
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
         # Secure referral addresses agreed with support services ("service-id=address,…"), by id
         # in content/services.yaml. Outside production, demo agreements at reserved .example

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
 from flask import Flask, Response, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -60,11 +61,10 @@ def init_app(app: Flask) -> None:
 
 
 def _is_disconnect(error: DBAPIError) -> bool:
-    from sqlalchemy.exc import OperationalError
-
-    if not isinstance(error, OperationalError):
-        return False
-    text = str(error.orig).lower()
-    return any(sign in text for sign in ("server closed the connection", "connection refused",
-                                         "terminating connection", "the database system is",
-                                         "connection is closed", "could not connect"))  # fmt: skip
+    """Whether PostgreSQL went away, by SQLSTATE: a connection exception (class 08) or the server
+    shutting down or starting up (57P01-57P03). A connection refused or dropped before the server
+    said anything carries no SQLSTATE: psycopg's OperationalError without one."""
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        return state.startswith("08") or state in {"57P01", "57P02", "57P03"}
+    return isinstance(error.orig, psycopg.OperationalError)

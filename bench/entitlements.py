@@ -24,7 +24,7 @@ import sys
 import time
 
 from common import BIN, ROOT, machine, percentile, save, update_readme
-from ingest import SCALE_SCHEMA, pg_url, postgres_answers, psql, scale_data
+from ingest import SCALE_SCHEMA, pg_url, postgres_answers, psql, scale_data, scale_env
 
 INCREMENTAL = """
 import random, sys, time
@@ -72,7 +72,7 @@ def main() -> int:
               "test); start it and run again.", file=sys.stderr)  # fmt: skip
         return 2
     counts = scale_data(args.cases)
-    env = {**os.environ, "DATABASE_URL": pg_url(SCALE_SCHEMA), "LOG_REQUESTS": "0"}
+    env = scale_env()
     figures: dict = {"cases": counts["case_record"], "milestones": counts["milestone"]}
     for workers in WORKERS:
         psql(f'TRUNCATE "{SCALE_SCHEMA}".case_entitlement')

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from common import BIN, ROOT, Production, machine, production_missing, save, update_readme
-from ingest import SCALE_SCHEMA, SESSIONS, pg_url, scale_data
+from ingest import SESSIONS, scale_data, scale_env
 
 LIGHTHOUSE = ROOT / "bench" / ".lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
@@ -59,8 +59,7 @@ def main() -> int:
         print("bench/lighthouse.py needs: " + "; ".join(missing), file=sys.stderr)
         return 2
     scale_data(200_000)
-    env = {**os.environ, "DATABASE_URL": pg_url(SCALE_SCHEMA), "SECRET_KEY": secrets.token_hex(32),
-           "HUB_ENV": "production", "LOG_REQUESTS": "0"}  # fmt: skip
+    env = scale_env(SECRET_KEY=secrets.token_hex(32), HUB_ENV="production")
     out = subprocess.run([str(BIN / "python"), "-c", SESSIONS, "1"], cwd=ROOT,
                          env={**env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True,
                          text=True).stdout.split()  # fmt: skip

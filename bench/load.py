@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import re
 import secrets
 import shutil
@@ -41,7 +40,7 @@ from common import (
     save,
     update_readme,
 )
-from ingest import SCALE_SCHEMA, pg_url, scale_data
+from ingest import scale_data, scale_env
 
 PARTNER = """
 import json, sys
@@ -106,8 +105,7 @@ def main() -> int:
         return 2
     counts = scale_data(args.cases)
     secret_key = secrets.token_hex(32)
-    env = {**os.environ, "DATABASE_URL": pg_url(SCALE_SCHEMA), "SECRET_KEY": secret_key,
-           "HUB_ENV": "production", "LOG_REQUESTS": "0", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env = scale_env(SECRET_KEY=secret_key, HUB_ENV="production", PYTHONPATH=str(ROOT))
     # A live hub alerts agencies every 15 minutes; a data set made in one go has never been
     # alerted, and its first run (a catch-up over every overdue duty) would land in the middle of
     # the test. Bring it up to date first, as the hub would be.
@@ -143,7 +141,15 @@ def main() -> int:
     figures["server"] = _server_side(work / "requests.jsonl")
     figures["passed"] = figures["passed_client"] and all(
         figures["server"].get(kind, {}).get("p95_ms", 1e9) <= ms for kind, ms in SERVER_TARGETS_MS.items())  # fmt: skip
-    shutil.rmtree(work, ignore_errors=True)
+    if figures["failures_5xx"]:
+        # Kept for reading: the app's log holds each error's traceback.
+        errors = [line for line in (work / "requests.jsonl").read_text().splitlines()
+                  if '"level": "error"' in line]  # fmt: skip
+        print(f"{figures['failures_5xx']} answers were 5xx; the app logged {len(errors)} errors"
+              f" (first below); everything is kept in {work}", file=sys.stderr)  # fmt: skip
+        print("\n".join(errors[:1]), file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     save("load", figures)
     table = render(figures, time.strftime("%Y-%m-%d"))
     print(table)

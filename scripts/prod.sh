@@ -41,11 +41,13 @@ if [ "$(id -u)" = 0 ]; then
   done
 fi
 export NGINX_USER
-# A deployment takes SECRET_KEY from its secret store; here, one kept in instance/ (0600).
-if [ -z "${SECRET_KEY:-}" ]; then
-  [ -s "$PROD_DIR/secret_key" ] || (umask 077; "$VENV/bin/python" -c "import secrets; print(secrets.token_hex(32))" > "$PROD_DIR/secret_key")
-  SECRET_KEY=$(cat "$PROD_DIR/secret_key")
-fi
+# A deployment takes SECRET_KEY and DATA_KEY from its secret store; here, each kept in
+# instance/ (0600). DATA_KEY encrypts victims' words at rest; SECRET_KEY signs sessions.
+for key in secret_key data_key; do
+  [ -s "$PROD_DIR/$key" ] || (umask 077; "$VENV/bin/python" -c "import secrets; print(secrets.token_hex(32))" > "$PROD_DIR/$key")
+done
+SECRET_KEY=${SECRET_KEY:-$(cat "$PROD_DIR/secret_key")}
+DATA_KEY=${DATA_KEY:-$(cat "$PROD_DIR/data_key")}
 # A self-signed certificate for 127.0.0.1 (a deployment has a real one).
 if [ ! -s "$PROD_DIR/tls/cert.pem" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=127.0.0.1" \
@@ -53,7 +55,7 @@ if [ ! -s "$PROD_DIR/tls/cert.pem" ]; then
     -keyout "$PROD_DIR/tls/key.pem" -out "$PROD_DIR/tls/cert.pem" 2>/dev/null
 fi
 
-export SECRET_KEY HUB_ENV=production
+export SECRET_KEY DATA_KEY HUB_ENV=production
 export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://postgres@$PG_HOST:$PG_PORT/$PG_DATABASE}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export BASE_URL=${BASE_URL:-https://127.0.0.1:$HTTPS_PORT}

@@ -45,3 +45,18 @@ def create_staff(email: str, role: str) -> None:
     db.session.commit()
     click.echo(f"{role} account {user.email} created. One-time password: {password}")
     click.echo("They must set up two-step verification when they first sign in.")
+
+
+@accounts_cli.command(
+    "rotate-data-key",
+    help="Re-encrypt everything stored encrypted with the first key in DATA_KEY, so that the "
+    "keys after it can be removed. Safe to stop and run again.",
+)
+@with_appcontext
+def rotate_data_key() -> None:
+    from .data_keys import rotate_all
+
+    changed = rotate_all()
+    for table, count in changed.items():
+        click.echo(f"{table}: {count} value(s) re-encrypted")
+    click.echo(f"done: {sum(changed.values())} value(s) re-encrypted with the first DATA_KEY")

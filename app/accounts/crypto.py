@@ -1,5 +1,10 @@
-"""Encryption at rest (TOTP secrets; victims' statements, reasons and messages), with a key derived
-from DATA_KEY or SECRET_KEY."""
+"""Encryption at rest (TOTP secrets; victims' statements, reasons and messages), with keys derived
+from DATA_KEY, or SECRET_KEY when it is unset.
+
+DATA_KEY may list several keys, newest first ("new,old"): the first encrypts, any of them
+decrypts, and `flask accounts rotate-data-key` re-encrypts everything with the first, after which
+the old one can go. SECRET_KEY always decrypts too, so setting DATA_KEY for the first time on a
+hub that had none loses nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import base64
 import json
 from functools import cache
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
@@ -23,8 +28,35 @@ def _fernet(key_material: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
-def _cipher() -> Fernet:
-    return _fernet(current_app.config.get("DATA_KEY") or current_app.config["SECRET_KEY"])
+class UnreadableData(RuntimeError):
+    """Stored data that none of the configured keys decrypts."""
+
+
+def key_materials(data_key: str | None, secret_key: str) -> tuple[str, ...]:
+    """The keys, the one that encrypts first."""
+    listed = [key.strip() for key in (data_key or "").split(",") if key.strip()]
+    return tuple(dict.fromkeys([*listed, secret_key]))  # in order, each once
+
+
+@cache
+def _multi(materials: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([_fernet(material) for material in materials])
+
+
+def _cipher() -> MultiFernet:
+    config = current_app.config
+    return _multi(key_materials(config.get("DATA_KEY"), config["SECRET_KEY"]))
+
+
+def _decrypt(token: str) -> bytes:
+    try:
+        return _cipher().decrypt(token.encode())
+    except InvalidToken:
+        raise UnreadableData(
+            "Stored data could not be decrypted with any key: was a key removed from DATA_KEY, "
+            "or SECRET_KEY changed while DATA_KEY was unset? Put the old key back at the end of "
+            "DATA_KEY, then run `flask accounts rotate-data-key`."
+        ) from None
 
 
 def encrypt(value: str) -> str:
@@ -32,7 +64,7 @@ def encrypt(value: str) -> str:
 
 
 def decrypt(token: str) -> str:
-    return _cipher().decrypt(token.encode()).decode()
+    return _decrypt(token).decode()
 
 
 def encrypt_bytes(value: bytes) -> str:
@@ -40,7 +72,22 @@ def encrypt_bytes(value: bytes) -> str:
 
 
 def decrypt_bytes(token: str) -> bytes:
-    return _cipher().decrypt(token.encode())
+    return _decrypt(token)
+
+
+def rotate(token: str) -> str | None:
+    """The same data encrypted with the first key; None if it already is."""
+    config = current_app.config
+    first = _fernet(key_materials(config.get("DATA_KEY"), config["SECRET_KEY"])[0])
+    try:
+        first.decrypt(token.encode())
+        return None
+    except InvalidToken:
+        pass
+    try:
+        return _cipher().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise UnreadableData("Stored data could not be decrypted with any key.") from None
 
 
 class EncryptedText(TypeDecorator):
@@ -80,3 +127,13 @@ class EncryptedBytes(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return decrypt_bytes(value) if value is not None else None
+
+
+# Columns that hold encrypt()'s output without one of the types above say so in their info.
+ENCRYPTED = "encrypted"
+
+
+def is_encrypted(column) -> bool:
+    return isinstance(column.type, EncryptedText | EncryptedJSON | EncryptedBytes) or bool(
+        column.info.get(ENCRYPTED)
+    )

@@ -56,7 +56,7 @@ class User(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     # Second factor: the TOTP secret is stored encrypted (see crypto.py).
-    totp_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(Text, info={"encrypted": True})
     totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 

@@ -24,7 +24,7 @@ class Agency(db.Model):
     # Where the hub POSTs signed alerts, and the HMAC key, encrypted at rest (it must be read
     # back to sign, so it cannot be a hash).
     webhook_url: Mapped[str | None] = mapped_column(String(500))
-    webhook_secret: Mapped[str | None] = mapped_column(String(300))
+    webhook_secret: Mapped[str | None] = mapped_column(String(300), info={"encrypted": True})
 
 
 class Case(db.Model):

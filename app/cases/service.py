@@ -43,6 +43,24 @@ def find_cases(agency: Agency, references: set[str]) -> dict[str, Case]:
 def record_events(agency: Agency, items: list[tuple[Case, dict]]) -> dict[str, bool]:
     """Store events once each: {agency event id: True if new, False if already stored}. The
     messages about the new ones are queued in the same transaction."""
+    new = {m.agency_event_id for m in _store_events(agency, items)}
+    return {data["id"]: data["id"] in new for _case, data in items}
+
+
+def record_event(agency: Agency, case: Case, data: dict) -> tuple[Milestone, bool]:
+    """Store one event. A repeat of the same agency event id returns the first."""
+    for milestone in _store_events(agency, [(case, data)]):
+        return milestone, True
+    milestone = db.session.scalar(
+        select(Milestone).where(
+            Milestone.agency_id == agency.id, Milestone.agency_event_id == data["id"]
+        )
+    )
+    return milestone, False
+
+
+def _store_events(agency: Agency, items: list[tuple[Case, dict]]) -> list[Milestone]:
+    """Insert the events not stored before, and act on them: the new milestones."""
     now = utcnow()
     rows = [
         {
@@ -53,28 +71,12 @@ def record_events(agency: Agency, items: list[tuple[Case, dict]]) -> dict[str, b
         }
         for case, data in items
     ]  # fmt: skip
-    created = insert_new(
-        Milestone,
-        rows,
-        unique=("agency_id", "agency_event_id"),
-        returning=("id", "public_id", "case_id", "agency_event_id", "type", "detail"),
-    )
+    created = insert_new(Milestone, rows, unique=("agency_id", "agency_event_id"),
+                         returning=Milestone)  # fmt: skip
     queue_case_updates(created, now)  # same transaction: the news and the duty to tell it
     # ... and what the Victims' Code now says is owed, for just the cases that changed.
-    evaluate_cases({row.case_id for row in created}, now, {row.type for row in created})
-    new = {row.agency_event_id for row in created}
-    return {data["id"]: data["id"] in new for _case, data in items}
-
-
-def record_event(agency: Agency, case: Case, data: dict) -> tuple[Milestone, bool]:
-    """Store one event. A repeat of the same agency event id returns the first."""
-    created = record_events(agency, [(case, data)])[data["id"]]
-    milestone = db.session.scalar(
-        select(Milestone).where(
-            Milestone.agency_id == agency.id, Milestone.agency_event_id == data["id"]
-        )
-    )
-    return milestone, created
+    evaluate_cases({m.case_id for m in created}, now, {m.type for m in created})
+    return created
 
 
 def timeline(case: Case, *, limit: int = 50) -> list[Milestone]:

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..languages import DEFAULT, KNOWN
+from ..requests.questions import DECISIONS  # the letter uses the words the victim chose by
 from .pdf import render_pdf
 
 LONDON = ZoneInfo("Europe/London")
@@ -47,11 +48,6 @@ READING_CHOICES = {
 INTERPRETER = {
     "yes": _l("I need an interpreter at court."),
     "no": _l("I do not need an interpreter at court."),
-}
-# The same words as the rights checker uses for these decisions.
-DECISIONS = {
-    "no_further_action": _l("The police decided to take no further action"),
-    "charges_dropped": _l("The CPS stopped the case or dropped the charges"),
 }
 SUBTITLES = {
     "police": _l("Victims' Right to Review – police decision not to charge"),

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from flask import Response, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from ..bulk import insert_new
 from ..extensions import db
 from .errors import api_error
 from .models import IdempotencyRecord, PartnerClient
@@ -32,21 +32,19 @@ def idempotent(client: PartnerClient, handler: Callable[[], tuple]) -> Response:
     if stored is not None:
         return _replay(stored, request_hash)
     body, status, *kept = handler()
-    record = IdempotencyRecord(
-        client_pk=client.id,
-        key=key,
-        request_hash=request_hash,
-        status=status,
-        body=json.dumps(kept[0] if kept else body, default=str),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-        db.session.commit()
-    except IntegrityError:
-        # The same key arrived twice at once: the other request's answer stands.
+    record = {
+        "client_pk": client.id,
+        "key": key,
+        "request_hash": request_hash,
+        "status": status,
+        "body": json.dumps(kept[0] if kept else body, default=str),
+    }
+    if not insert_new(IdempotencyRecord, [record], unique=("client_pk", "key"), returning=("id",)):
+        # The same key arrived twice at once: the other request's answer stands, and this one's
+        # work is undone.
         db.session.rollback()
         return _replay(_find(client, key), request_hash)
+    db.session.commit()
     return Response(json.dumps(body, default=str), status=status, mimetype="application/json")
 
 

@@ -11,6 +11,7 @@ from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .models import PartnerClient, PartnerToken, secret_hash
@@ -44,8 +45,11 @@ class _ClientCredentials(grants.ClientCredentialsGrant):
 
 class _HashedBearerTokens(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> PartnerToken | None:
+        # The client and its agency come in the same query: every API call reads both.
         return db.session.scalar(
-            select(PartnerToken).where(PartnerToken.token_hash == secret_hash(token_string))
+            select(PartnerToken)
+            .where(PartnerToken.token_hash == secret_hash(token_string))
+            .options(joinedload(PartnerToken.client).joinedload(PartnerClient.agency))
         )
 
 

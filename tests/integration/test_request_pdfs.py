@@ -255,7 +255,7 @@ def test_a_review_request_in_english(scheme):
         assert "The CPS stopped the case or dropped the charges" in text
         assert "For a prompt review, the request should be made by 13 November 2026" in text
     else:
-        assert "The police decided to take no further action" in text
+        assert "The police decided not to charge the suspect" in text
         assert "prompt review" not in text
     assert "By e-mail" in text
 

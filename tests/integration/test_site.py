@@ -141,7 +141,7 @@ def test_forms_may_lead_to_the_openid_provider_only_when_it_is_configured(databa
     )
 
 
-def test_production_settings_need_a_secret_and_set_host_only_secure_cookies(
+def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_cookies(
     monkeypatch, database_url
 ):
     from app import create_app
@@ -151,6 +151,9 @@ def test_production_settings_need_a_secret_and_set_host_only_secure_cookies(
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
     monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    with pytest.raises(RuntimeError, match="DATA_KEY"):
+        create_app()
+    monkeypatch.setenv("DATA_KEY", "b" * 64)
     monkeypatch.setenv("DATABASE_URL", database_url)
     app = create_app({"TESTING": True, "LOG_REQUESTS": False})
     response = app.test_client().get("/account/sign-in", base_url="https://localhost")

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 
 import pytest
 
-
-def answers(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex((host, port)) == 0
+from tests.production import port_answers as answers
 
 
 @pytest.fixture()

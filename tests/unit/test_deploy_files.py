@@ -1,0 +1,109 @@
+"""The deployment files agree with each other and with the code they start: compose.yaml's
+services, the Dockerfile and nginx's template. (Docker itself is not on these machines: the image
+is built and run by scripts/image_check.py instead; this catches a renamed module or setting the
+moment it happens.)"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
+SERVICES = COMPOSE["services"]
+TEMPLATE = (ROOT / "deploy" / "nginx.conf.template").read_text()
+
+
+def template_variables() -> set[str]:
+    # Comments are not configuration: nginx's envsubst would leave an unset ${X} there alone.
+    lines = [line.split("#", 1)[0] for line in TEMPLATE.splitlines()]
+    return set(re.findall(r"\$\{([A-Z0-9_]+)\}", "\n".join(lines)))
+
+
+def hub_services() -> dict[str, dict]:
+    return {name: s for name, s in SERVICES.items() if s.get("image") == "victim-care-hub"}
+
+
+def test_nginx_gets_every_variable_its_template_uses():
+    environment = SERVICES["nginx"]["environment"]
+    assert template_variables() <= set(environment), template_variables() - set(environment)
+    # The nginx image writes templates/<name>.template to NGINX_ENVSUBST_OUTPUT_DIR/<name>.
+    mounted = [v.split(":")[1] for v in SERVICES["nginx"]["volumes"] if "nginx.conf" in v]
+    assert mounted == ["/etc/nginx/templates/nginx.conf.template"]
+    assert environment["NGINX_ENVSUBST_OUTPUT_DIR"] == "/etc/nginx"
+
+
+def test_prod_sh_fills_in_the_same_variables():
+    script = (ROOT / "scripts" / "prod.sh").read_text()
+    missing = {name for name in template_variables() if name not in script}
+    assert not missing, f"scripts/prod.sh never sets {missing}"
+
+
+def test_nginx_upstreams_are_the_app_services_on_the_images_port():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    port = re.search(r"^EXPOSE (\d+)", dockerfile, re.M).group(1)
+    environment = SERVICES["nginx"]["environment"]
+    for key in ("APP_SERVER_1", "APP_SERVER_2"):
+        host, _, their_port = environment[key].partition(":")
+        assert host in SERVICES and their_port == port
+        assert f"0.0.0.0:{port}" in " ".join(SERVICES[host]["command"])
+
+
+def test_dependencies_and_volumes_are_declared():
+    for name, service in SERVICES.items():
+        for needed in service.get("depends_on", {}):
+            assert needed in SERVICES, f"{name} depends on unknown service {needed}"
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                assert source in COMPOSE["volumes"], f"{name} uses undeclared volume {source}"
+            else:
+                assert (ROOT / source).exists() or source == "./deploy/tls", source
+
+
+@pytest.mark.parametrize("name", sorted(hub_services()))
+def test_each_hub_service_starts_something_that_exists(name):
+    command = hub_services()[name].get("command")
+    if command is None:  # the image's own CMD
+        command = json.loads(re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(),
+                                       re.M).group(1))  # fmt: skip
+        command = shlex.split(command[-1]) if command[0] == "sh" else command
+    program = command[0]
+    if program == "gunicorn":
+        module, _, factory = command[-1].partition(":")
+        assert callable(getattr(importlib.import_module(module), factory.rstrip("()")))
+    elif program == "huey_consumer":
+        module, _, attribute = command[1].rpartition(".")
+        assert getattr(importlib.import_module(module), attribute) is not None
+    elif program == "flask":
+        from app import create_app
+
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        words = command[command.index("app") + 1 :]
+        group = app.cli
+        for word in (w for w in words if not w.startswith("-")):
+            if not hasattr(group, "get_command"):
+                break  # the rest are the command's own arguments
+            found = group.get_command(None, word)
+            if found is None:
+                assert word.isdigit() or "." in word, f"{name}: no `flask {' '.join(words)}`"
+                break
+            group = found
+    else:
+        pytest.fail(f"{name} runs {program}, which this test does not know")
+
+
+def test_the_dockerfile_copies_only_what_exists_and_is_not_ignored():
+    ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if line]
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            *sources, _dest = line.split()[1:]
+            for source in sources:
+                assert (ROOT / source).exists(), f"COPY {source}: no such file"
+                assert source not in ignored, f"COPY {source}, which .dockerignore leaves out"
