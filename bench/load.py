@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -127,6 +129,7 @@ def main() -> int:
                 samples.append((time.monotonic() - started, _rss_kb(prod.masters)))
 
         threading.Thread(target=sample, daemon=True).start()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -137,7 +140,11 @@ def main() -> int:
             )  # fmt: skip
         finally:
             stop_sampling.set()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = _summarise(work / "load_stats.csv", samples, seconds, counts)
+    # How much of the two cores the load generator itself took from the hub.
+    generator = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    figures["generator_cpu_share"] = round(generator / (seconds * (os.cpu_count() or 1)), 3)
     figures["server"] = _server_side(work / "requests.jsonl")
     figures["passed"] = figures["passed_client"] and all(
         figures["server"].get(kind, {}).get("p95_ms", 1e9) <= ms for kind, ms in SERVER_TARGETS_MS.items())  # fmt: skip
@@ -243,8 +250,9 @@ def render(f: dict, date: str) -> str:
         f"{f['requests']:,} requests ({f['rps']} a second); 5xx: {f['failures_5xx']}, failures of "
         f"any kind: {f['failures']}. App servers' memory after the first minute "
         f"{f['rss_after_warmup_mb']} MB, at the end {f['rss_end_mb']} MB ({growth}; target ≤ +10 %). "
-        f"{'Passed' if f['passed'] else 'Not passed'}. The client's times include queueing on "
-        "the load generator's own CPU (anonymous pages come from nginx's cache in about a "
+        f"{'Passed' if f['passed'] else 'Not passed'}. The load generator itself used "
+        f"{f.get('generator_cpu_share', 0):.0%} of the machine's CPU. The client's times include "
+        "queueing on its own CPU (anonymous pages come from nginx's cache in about a "
         'millisecond); "app" is the app\'s own time per request, from its request log '
         "(pages nginx answered from its cache are not in it).",
     ]

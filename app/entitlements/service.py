@@ -117,15 +117,18 @@ def evaluate_cases(
         return 0
     now = now or utcnow()
     ids = list(case_ids)
-    cases = {c.id: c for c in db.session.execute(  # the columns the rules read, not entities
-        select(Case.id, Case.enhanced, Case.offence_category, Case.incident_date)
+    # The columns the rules read, not entities; the victims' dates of birth in the same query
+    # (a round trip fewer on the per-event path, where round trips are most of the time).
+    cases, births = {}, defaultdict(list)
+    for row in db.session.execute(
+        select(Case.id, Case.enhanced, Case.offence_category, Case.incident_date,
+               CaseVictim.id.label("victim_id"), CaseVictim.date_of_birth)
+        .outerjoin(CaseVictim, CaseVictim.case_id == Case.id)
         .where(Case.id.in_(ids))
-    )}  # fmt: skip
-    births: dict[int, list] = defaultdict(list)
-    for case_id, born in db.session.execute(
-        select(CaseVictim.case_id, CaseVictim.date_of_birth).where(CaseVictim.case_id.in_(ids))
-    ):
-        births[case_id].append(born)
+    ):  # fmt: skip
+        cases.setdefault(row.id, row)
+        if row.victim_id is not None:
+            births[row.id].append(row.date_of_birth)
     history: dict[int, list] = defaultdict(list)
     for row in db.session.execute(_history_query(ids)):
         history[row.case_id].append(row)
