@@ -67,7 +67,7 @@ bench-entitlements: install-test ## Benchmark the full entitlements recompute an
 bench-pdf: install-test ## Benchmark the Victim Personal Statement PDF (English and Arabic): time and memory
 	$(BIN)/python bench/vps_pdf.py
 
-bench-load: ## Load test for 5 minutes against production mode (readers, signed-in victims, agencies): 5xx, p95, memory growth
+bench-load: ## Load test, 3 runs of 5 minutes, against production mode (readers, signed-in victims, agencies): 5xx, p95, memory growth
 	@scripts/install.sh bench
 	$(BIN)/python bench/load.py
 
@@ -75,7 +75,7 @@ bench-lighthouse: ## Lighthouse mobile scores (performance, accessibility) for h
 	@scripts/install.sh bench
 	$(BIN)/python bench/lighthouse.py
 
-bench: ## Every benchmark, one after another (about 25 minutes; needs PostgreSQL, Redis; installs nginx, wrk, locust, lighthouse)
+bench: ## Every benchmark, one after another (about 45 minutes; needs PostgreSQL, Redis; installs nginx, wrk, locust, lighthouse)
 	@scripts/install.sh bench
 	$(BIN)/python bench/guidance.py
 	$(BIN)/python bench/ingest.py

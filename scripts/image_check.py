@@ -101,7 +101,8 @@ class Image:
         }
         # This machine reaches PyPI and npm through its own settings (a proxy's CA, mirrors):
         # the build gets the same, as `docker build` would get a network.
-        passed = ("PIP_", "NODE_EXTRA_CA", "SSL_CERT", "REQUESTS_CA")
+        passed = ("PIP_CERT", "PIP_DEFAULT_TIMEOUT", "PIP_INDEX_URL", "NODE_EXTRA_CA", "SSL_CERT",
+                  "REQUESTS_CA")  # fmt: skip
         self.env |= {k: v for k, v in os.environ.items() if k.startswith(passed)}
         self.workdir = "/"
         self.user = "root"
@@ -133,6 +134,10 @@ class Image:
             for found in site.glob(f"{name}*"):
                 copy = shutil.copytree if found.is_dir() else shutil.copy2
                 copy(found, target / "lib" / stdlib.name / "site-packages" / found.name)
+        # The base image keeps Python in /usr/local, open to every user; this one sits where it
+        # was built (its library path is fixed there), so every folder on the way is opened up.
+        for folder in [target, *target.relative_to(self.root).parents][:-1]:
+            (self.root / folder).chmod(0o755)
         for name in ("python", "python3", "pip", "pip3"):
             link = self.root / "usr/local/bin" / name
             link.unlink(missing_ok=True)
@@ -141,11 +146,8 @@ class Image:
         shutil.copy2("/etc/resolv.conf", self.root / "etc/resolv.conf")
         if CA_BUNDLE.exists():
             shutil.copy2(CA_BUNDLE, self.root / str(CA_BUNDLE).lstrip("/"))
-        for conf in (Path("/etc/pip.conf"), Path("/etc/xdg/pip")):
-            if conf.exists():
-                dest = self.root / str(conf).lstrip("/")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                (shutil.copytree if conf.is_dir() else shutil.copy2)(conf, dest)
+        if Path("/etc/pip.conf").exists():  # where pip finds that CA (not this machine's caches)
+            shutil.copy2("/etc/pip.conf", self.root / "etc/pip.conf")
 
     def mount(self) -> None:
         for what, where, options in (("proc", "proc", ["-t", "proc"]),
@@ -244,8 +246,10 @@ class Image:
 
 
 def get(url: str) -> tuple[int, bytes]:
+    """As nginx asks it in production: TLS ended at the proxy, which says so."""
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http://127.0.0.1)
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, b""
@@ -267,7 +271,8 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
     engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    env = {"SECRET_KEY": secrets.token_hex(32), "DATA_KEY": secrets.token_hex(32), "BASE_URL": f"http://127.0.0.1:{port}",
+    env = {"SECRET_KEY": secrets.token_hex(32), "DATA_KEY": secrets.token_hex(32),
+           "PROXY_COUNT": "1", "BASE_URL": f"http://127.0.0.1:{port}",
            "DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}"}  # fmt: skip
     log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the server runs)
     server = image.chroot(image.cmd, env, background=True, stdout=log, stderr=subprocess.STDOUT)
@@ -305,11 +310,12 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
                                   capture_output=True)  # fmt: skip
             checks.append((label, done.returncode == 0, done.stderr.decode()[-200:] or "imports"))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
         with engine.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()

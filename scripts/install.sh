@@ -91,6 +91,12 @@ for po in translations/*/LC_MESSAGES/messages.po; do
   fi
 done
 
+# The image needs Node.js only to build the assets above: gone again, with what it brought.
+if [ "$mode" = image ] && [[ " $missing " == *" npm "* ]]; then
+  say "apt: removing nodejs and npm (build-time only)"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq --auto-remove nodejs npm >/dev/null
+fi
+
 # Lighthouse, for the benchmarks only (not a project dependency: big, and only bench/ runs it).
 if [ "$mode" = bench ]; then
   LIGHTHOUSE_VERSION=13.5.0

@@ -164,8 +164,11 @@ def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_
     assert "Domain" not in cookie
     hsts = response.headers["Strict-Transport-Security"]
     assert "max-age=63072000" in hsts and "includeSubDomains" in hsts
-    # Plain http is redirected to https in production.
+    # Plain http is redirected to https in production, unless the proxy says TLS ended there:
+    # so the Dockerfile's HEALTHCHECK, asking over plain http inside the container, says so.
     assert app.test_client().get("/").status_code in (301, 302)
+    health = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    assert health.status_code == 200 and health.json["database"] == "ok"
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and "never loaded in production" in result.output
 

@@ -107,3 +107,11 @@ def test_the_dockerfile_copies_only_what_exists_and_is_not_ignored():
             for source in sources:
                 assert (ROOT / source).exists(), f"COPY {source}: no such file"
                 assert source not in ignored, f"COPY {source}, which .dockerignore leaves out"
+
+
+def test_the_health_check_says_tls_ended_at_the_proxy():
+    # Production redirects plain http to https; the probe inside the container must not be.
+    (line,) = [
+        x for x in (ROOT / "Dockerfile").read_text().splitlines() if x.startswith("HEALTHCHECK")
+    ]
+    assert "/healthz" in line and "'X-Forwarded-Proto': 'https'" in line
