@@ -7,8 +7,9 @@ fresh start, as one run on a shared machine is one sample of its noise.
 
 Stated rate: 60 readers at a page a second, 30 victims at a page every 2 seconds, 10 agency
 systems at a call a second: about 85 requests a second. Passes when no answer is a 5xx, the app's
-own p95 per kind (from its request log) is under 50 ms, and the app servers' memory grows by no
-more than 10 % from the end of the first minute (warm-up) to the end, in every run. The load
+own p95 per kind (from its request log) after the first minute (warm-up: each worker renders each
+page once) is under 50 ms, and the app servers' memory grows by no more than 10 % from the end of
+the first minute to the end, in every run; the whole run's p95 is shown beside it. The load
 generator's own view (its p50/p95, which include queueing on its CPU, on these same cores) is
 reported too.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import re
@@ -138,7 +140,7 @@ def _one_run(env: dict, data: str, seconds: int, counts: dict) -> dict:
     samples: list[tuple[float, int]] = []
     stop_sampling = threading.Event()
     with Production(env, request_log=work / "requests.jsonl") as prod:
-        started = time.monotonic()
+        started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
 
         def sample() -> None:
             while not stop_sampling.wait(5):
@@ -161,7 +163,7 @@ def _one_run(env: dict, data: str, seconds: int, counts: dict) -> dict:
     # How much of the two cores the load generator itself took from the hub.
     generator = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     figures["generator_cpu_share"] = round(generator / (seconds * (os.cpu_count() or 1)), 3)
-    figures["server"] = _server_side(work / "requests.jsonl")
+    figures["server"] = _server_side(work / "requests.jsonl", started_at)
     figures["passed"] = figures["passed_client"] and all(
         figures["server"].get(kind, {}).get("p95_ms", 1e9) <= ms
         for kind, ms in SERVER_TARGETS_MS.items())  # fmt: skip
@@ -226,10 +228,16 @@ SERVER_KINDS = {"guidance": "anonymous", "cases": "victim", "requests": "victim"
                 "accounts": "victim", "partners": "partner"}  # fmt: skip
 # The app's own time per request (its request log), by kind: the targets of the other benches.
 SERVER_TARGETS_MS = {"anonymous": 50, "victim": 50, "partner": 50}
+WARM_UP_SECONDS = 60
 
 
-def _server_side(log: Path) -> dict:
+def _server_side(log: Path, started_at: dt.datetime) -> dict:
+    """The app's own times by kind: p95 over the whole run, and after the first minute (warm-up:
+    each worker's first render of each page, as for the memory figure), which is held to the
+    target."""
+    warm_from = started_at + dt.timedelta(seconds=WARM_UP_SECONDS)
     times: dict[str, list[float]] = {}
+    steady: dict[str, list[float]] = {}
     for line in log.read_text(errors="replace").splitlines():
         try:
             entry = json.loads(line)
@@ -239,9 +247,14 @@ def _server_side(log: Path) -> dict:
             continue
         kind = SERVER_KINDS.get(str(entry.get("endpoint", "")).split(".")[0])
         if kind:
-            times.setdefault(kind, []).append(float(entry.get("ms", 0)))
+            ms = float(entry.get("ms", 0))
+            times.setdefault(kind, []).append(ms)
+            if dt.datetime.fromisoformat(entry["time"]) >= warm_from:
+                steady.setdefault(kind, []).append(ms)
     return {kind: {"requests": len(v), "p50_ms": round(percentile(v, 0.5), 1),
-                   "p95_ms": round(percentile(v, 0.95), 1)} for kind, v in times.items()}  # fmt: skip
+                   "p95_all_ms": round(percentile(v, 0.95), 1),
+                   "p95_ms": round(percentile(steady.get(kind, []), 0.95), 1)}
+            for kind, v in times.items()}  # fmt: skip
 
 
 def render(f: dict, date: str) -> str:
@@ -258,14 +271,16 @@ def render(f: dict, date: str) -> str:
     for name, n in sorted(f["names"].items()):
         rows.append(f"| {name} | {n['requests']:,} | {n['failures']} | {n['p50_ms']:.0f} ms | "
                     f"{n['p95_ms']:.0f} ms |")  # fmt: skip
-    rows += ["", "| kind | requests | p50 (app) | p95 (app) | target p95 (app) |",
-             "|---|---:|---:|---:|---:|"]  # fmt: skip
+    rows += ["", "| kind | requests | p50 (app) | p95 (app), whole run | p95 (app) after the "
+             "first minute | target |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for kind, k in sorted(f["server"].items()):
-        rows.append(f"| {kind} | {k['requests']:,} | {k['p50_ms']} ms | {k['p95_ms']} ms | "
+        rows.append(f"| {kind} | {k['requests']:,} | {k['p50_ms']} ms | "
+                    f"{k.get('p95_all_ms', '–')} ms | {k['p95_ms']} ms | "
                     f"< {SERVER_TARGETS_MS[kind]} ms |")  # fmt: skip
     if len(f.get("runs", [])) > 1:
         kinds = sorted(f["server"])
-        rows += ["", f"Each of the {len(f['runs'])} runs (the tables above are the middle one):",
+        rows += ["", f"Each of the {len(f['runs'])} runs (the tables above are the middle one; "
+                 "p95 after the first minute):",
                  "", "| run | " + " | ".join(f"p95 (app) {k}" for k in kinds)
                  + " | 5xx | memory growth | req/s |",
                  "|---|" + "---:|" * (len(kinds) + 3)]  # fmt: skip
