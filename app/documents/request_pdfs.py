@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..languages import DEFAULT, KNOWN
-from ..requests.questions import DECISIONS  # the letter uses the words the victim chose by
+from ..requests.questions import decision_words  # the words the victim chose it by
 from .pdf import render_pdf
 
 LONDON = ZoneInfo("Europe/London")
@@ -126,7 +126,7 @@ def review_html(document: ReviewDocument) -> str:
             page_label=_page_label(),
             subtitle=SUBTITLES.get(document.scheme, _l("Victims' Right to Review")),
             submitted=_day(document.submitted_at),
-            decision=DECISIONS.get(document.decision),
+            decision=decision_words(document.decision),
             decision_date=_day(document.decision_date),
             prompt_deadline=_day(document.prompt_deadline) if document.scheme == "cps" else None,
             last_deadline=_day(document.last_deadline),

@@ -57,6 +57,13 @@ DECISIONS = {
     "no_further_action": _l("The police decided not to charge the suspect"),
     "charges_dropped": _l("The CPS stopped the case or dropped the charges"),
 }
+
+
+def decision_words(decision: str | None):
+    """The decision under review in the words the victim chose it by (None if unknown)."""
+    return DECISIONS.get(decision) if decision else None
+
+
 SCHEMES = {
     "police": _l("The police review their decision"),
     "cps": _l("The CPS reviews its decision"),
