@@ -35,17 +35,17 @@ def insert_new(
         return []
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
-    statement = insert(table).on_conflict_do_nothing(
+    statement = insert(model if returning is model else table).on_conflict_do_nothing(
         index_elements=[table.c[name] for name in unique]
     )
     if not returning:  # a plain executemany: the fastest path when nothing needs reading back
         db.session.execute(statement, list(rows))
         return []
     if returning is model:
-        orm = insert(model).on_conflict_do_nothing(index_elements=[table.c[n] for n in unique])
         # render_nulls: every row in one INSERT, not one per pattern of missing values.
         options = {"render_nulls": True}
-        return list(db.session.scalars(orm.returning(model), list(rows), execution_options=options))
+        return list(db.session.scalars(statement.returning(model), list(rows),
+                                       execution_options=options))  # fmt: skip
     statement = statement.returning(*(table.c[name] for name in returning))
     # An executemany: SQLAlchemy's "insertmanyvalues" sends it as multi-row INSERTs in pages
     # (within SQLite's limit on bound values) from one cached compiled statement.

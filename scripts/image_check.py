@@ -108,6 +108,7 @@ class Image:
         self.user = "root"
         self.cmd: list[str] = []
         self.healthcheck = ""
+        self.port = 8000  # the Dockerfile's EXPOSE, if it has one
         self.mounted: list[Path] = []
 
     # --- the base image -------------------------------------------------------------------------
@@ -231,9 +232,16 @@ class Image:
                 return f"{uid}:{gid}"
         raise ImageError(f"USER {self.user} is not in the image's /etc/passwd")
 
-    def chroot(self, cmd: list[str], env: dict | None = None, **kwargs) -> subprocess.Popen | None:
+    def chroot(
+        self,
+        cmd: list[str],
+        env: dict | None = None,
+        *,
+        background: bool = False,
+        check: bool = True,
+        **kwargs,
+    ) -> subprocess.Popen | subprocess.CompletedProcess:
         """Run in the image, as the current USER, from WORKDIR; wait unless `background`."""
-        background = kwargs.pop("background", False)
         line = ["chroot", f"--userspec={self.ids()}", str(self.root), "/bin/sh", "-c",
                 f"cd {shlex.quote(self.workdir)} && exec " + shlex.join(cmd)]  # fmt: skip
         environment = {**self.env, **(env or {})}
@@ -241,8 +249,7 @@ class Image:
             environment["HOME"] = self.workdir
         if background:
             return subprocess.Popen(line, env=environment, start_new_session=True, **kwargs)
-        subprocess.run(line, env=environment, check=True, **kwargs)
-        return None
+        return subprocess.run(line, env=environment, check=check, **kwargs)
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -264,7 +271,7 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
     """Start the image's CMD, as a container would, and ask it what a deployment would."""
     from sqlalchemy import create_engine, text
 
-    port = getattr(image, "port", 8000)
+    port = image.port
     if not port_free(port):
         raise ImageError(f"port {port} (the image's EXPOSE) is taken on this machine")
     schema = f"image_{secrets.token_hex(4)}"
@@ -296,18 +303,14 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
         status, sheet = get(f"http://127.0.0.1:{port}{css}") if css else (0, b"")
         checks.append(("its stylesheet", status == 200 and len(sheet) > 10_000,
                        f"{status}, {len(sheet):,} B"))  # fmt: skip
-        if image.healthcheck:
-            ok = subprocess.run(["chroot", str(image.root), "/bin/sh", "-c",
-                                 f"PATH={image.env['PATH']} {image.healthcheck}"],
-                                check=False).returncode == 0  # fmt: skip
+        if image.healthcheck:  # as Docker runs it: in the container, as its user
+            probe = image.chroot(["/bin/sh", "-c", image.healthcheck], env, check=False)
+            ok = probe.returncode == 0
             checks.append(("HEALTHCHECK", ok, "exit 0" if ok else "failed"))
         for label, module in (("worker (huey_consumer)", "app.notify.worker"),
                               ("mail sink", "app.notify.sink")):  # fmt: skip
-            done = subprocess.run(["chroot", f"--userspec={image.ids()}",
-                                   str(image.root), "/bin/sh", "-c",
-                                   f"cd {image.workdir} && python -c 'import {module}'"],
-                                  env={**image.env, **env}, check=False,
-                                  capture_output=True)  # fmt: skip
+            done = image.chroot(["python", "-c", f"import {module}"], env, check=False,
+                                capture_output=True)  # fmt: skip
             checks.append((label, done.returncode == 0, done.stderr.decode()[-200:] or "imports"))
     finally:
         if server.poll() is None:

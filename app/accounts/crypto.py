@@ -43,20 +43,27 @@ def _multi(materials: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([_fernet(material) for material in materials])
 
 
-def _cipher() -> MultiFernet:
+def _materials() -> tuple[str, ...]:
     config = current_app.config
-    return _multi(key_materials(config.get("DATA_KEY"), config["SECRET_KEY"]))
+    return key_materials(config.get("DATA_KEY"), config["SECRET_KEY"])
+
+
+def _cipher() -> MultiFernet:
+    return _multi(_materials())
+
+
+UNREADABLE = (
+    "Stored data could not be decrypted with any key: was a key removed from DATA_KEY, or "
+    "SECRET_KEY changed while DATA_KEY was unset? Put the old key back at the end of DATA_KEY, "
+    "then run `flask accounts rotate-data-key`."
+)
 
 
 def _decrypt(token: str) -> bytes:
     try:
         return _cipher().decrypt(token.encode())
     except InvalidToken:
-        raise UnreadableData(
-            "Stored data could not be decrypted with any key: was a key removed from DATA_KEY, "
-            "or SECRET_KEY changed while DATA_KEY was unset? Put the old key back at the end of "
-            "DATA_KEY, then run `flask accounts rotate-data-key`."
-        ) from None
+        raise UnreadableData(UNREADABLE) from None
 
 
 def encrypt(value: str) -> str:
@@ -77,17 +84,15 @@ def decrypt_bytes(token: str) -> bytes:
 
 def rotate(token: str) -> str | None:
     """The same data encrypted with the first key; None if it already is."""
-    config = current_app.config
-    first = _fernet(key_materials(config.get("DATA_KEY"), config["SECRET_KEY"])[0])
     try:
-        first.decrypt(token.encode())
+        _fernet(_materials()[0]).decrypt(token.encode())
         return None
     except InvalidToken:
         pass
     try:
         return _cipher().rotate(token.encode()).decode()
     except InvalidToken:
-        raise UnreadableData("Stored data could not be decrypted with any key.") from None
+        raise UnreadableData(UNREADABLE) from None
 
 
 class EncryptedText(TypeDecorator):
@@ -129,11 +134,9 @@ class EncryptedBytes(TypeDecorator):
         return decrypt_bytes(value) if value is not None else None
 
 
-# Columns that hold encrypt()'s output without one of the types above say so in their info.
-ENCRYPTED = "encrypted"
-
-
 def is_encrypted(column) -> bool:
+    """One of the types above, or a column holding encrypt()'s output that says so in its info
+    (`info={"encrypted": True}`)."""
     return isinstance(column.type, EncryptedText | EncryptedJSON | EncryptedBytes) or bool(
-        column.info.get(ENCRYPTED)
+        column.info.get("encrypted")
     )

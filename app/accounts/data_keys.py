@@ -3,8 +3,6 @@ retired: every encrypted column of every table, a batch at a time, by primary ke
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import Text, select, type_coerce, update
 
 from ..extensions import db
@@ -23,14 +21,14 @@ def encrypted_columns() -> dict[str, list[str]]:
     return found
 
 
-def rotate_all(progress: Callable[[str, int], None] = lambda _t, _n: None) -> dict[str, int]:
+def rotate_all() -> dict[str, int]:
     """Re-encrypt with the first key what is not yet under it. Returns {table: values changed}.
     Each batch is its own transaction: stopped half-way, it is simply run again."""
     changed: dict[str, int] = {}
     for name, columns in encrypted_columns().items():
         table = db.metadata.tables[name]
         (key,) = table.primary_key.columns  # every encrypted table has a one-column key
-        # The stored text as it is (the column types would decrypt it on the way out).
+        # The stored text as it is, both ways (the column types would decrypt and encrypt it).
         raw = [type_coerce(table.c[c], Text).label(c) for c in columns]
         last, count = None, 0
         while True:
@@ -40,18 +38,16 @@ def rotate_all(progress: Callable[[str, int], None] = lambda _t, _n: None) -> di
             rows = db.session.execute(query).all()
             if not rows:
                 break
-            updates = []
             for row in rows:
-                values = {c: rotate(row._mapping[c]) for c in columns if row._mapping[c]}
-                values = {c: v for c, v in values.items() if v is not None}
+                values = {}
+                for c in columns:
+                    new = rotate(row._mapping[c]) if row._mapping[c] else None
+                    if new is not None:
+                        values[c] = type_coerce(new, Text)
                 if values:
-                    updates.append((row[0], values))
-            for row_id, values in updates:
-                raw_values = {c: type_coerce(v, Text) for c, v in values.items()}
-                db.session.execute(update(table).where(key == row_id).values(raw_values))
-                count += len(values)
+                    db.session.execute(update(table).where(key == row[0]).values(values))
+                    count += len(values)
             db.session.commit()
             last = rows[-1][0]
-            progress(name, count)
         changed[name] = count
     return changed

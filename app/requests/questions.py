@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 
 from .vps import MAX_CHARACTERS, Problem
 
@@ -59,7 +60,7 @@ DECISIONS = {
 }
 
 
-def decision_words(decision: str | None):
+def decision_words(decision: str | None) -> LazyString | None:
     """The decision under review in the words the victim chose it by (None if unknown)."""
     return DECISIONS.get(decision) if decision else None
 

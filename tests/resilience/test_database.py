@@ -41,15 +41,27 @@ def agency_token(app, client):
         return agency.id, token
 
 
+def _new_case(client, token: str, prefix: str, crime_type: str) -> tuple[dict, str]:
+    """A new case through the API: the agency's headers and the case's reference."""
+    headers = {"Authorization": f"Bearer {token}"}
+    reference = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    assert client.put(f"/api/v1/cases/{reference}", json={"crime_type": crime_type},
+                      headers=headers | {"Idempotency-Key": str(uuid.uuid4())}).status_code in (
+        200, 201)  # fmt: skip
+    return headers, reference
+
+
+def _stored_ids(app, agency: int) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(Milestone.agency_event_id).where(
+            Milestone.agency_id == agency)))  # fmt: skip
+
+
 def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
     app, client, agency_token, monkeypatch
 ):
     agency, token = agency_token
-    headers = {"Authorization": f"Bearer {token}"}
-    reference = f"R-{uuid.uuid4().hex[:6]}"
-    assert client.put(f"/api/v1/cases/{reference}", json={"crime_type": "robbery"},
-                      headers=headers | {"Idempotency-Key": str(uuid.uuid4())}).status_code in (
-        200, 201)  # fmt: skip
+    headers, reference = _new_case(client, token, "R", "robbery")
     batch = {"events": [{"case": reference, "id": f"ev-{i}", "type": kind,
                          "occurred_at": (NOW - dt.timedelta(hours=5 - i)).isoformat()}
                         for i, kind in enumerate(["reported", "suspect_arrested",
@@ -90,10 +102,7 @@ def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
     repeat = client.post("/api/v1/events/batch", json=batch,
                          headers=headers | {"Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
     assert repeat.status_code in (200, 207)
-    with app.app_context():
-        ids = db.session.scalars(select(Milestone.agency_event_id).where(
-            Milestone.agency_id == agency)).all()  # fmt: skip
-        assert sorted(ids) == ["ev-0", "ev-1", "ev-2", "ev-3"]
+    assert sorted(_stored_ids(app, agency)) == ["ev-0", "ev-1", "ev-2", "ev-3"]
     admin.dispose()
 
 
@@ -125,11 +134,7 @@ def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, cl
     if cluster is None:
         pytest.skip("restarting PostgreSQL needs root and Debian's pg_ctlcluster on this machine")
     agency, token = agency_token
-    headers = {"Authorization": f"Bearer {token}"}
-    reference = f"RR-{uuid.uuid4().hex[:6]}"
-    assert client.put(f"/api/v1/cases/{reference}", json={"crime_type": "burglary"},
-                      headers=headers | {"Idempotency-Key": str(uuid.uuid4())}).status_code in (
-        200, 201)  # fmt: skip
+    headers, reference = _new_case(client, token, "RR", "burglary")
     restart = threading.Thread(target=lambda: (time.sleep(0.3), subprocess.run(
         ["pg_ctlcluster", *cluster, "restart"], check=True, capture_output=True)))  # fmt: skip
     restart.start()
@@ -152,7 +157,5 @@ def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, cl
         time.sleep(0.05)
     restart.join(timeout=60)
     assert 503 in answers, "the restart did not fall during the batches: nothing was tested"
-    with app.app_context():
-        ids = db.session.scalars(select(Milestone.agency_event_id).where(
-            Milestone.agency_id == agency)).all()  # fmt: skip
-        assert len(ids) == len(set(ids)) == 200  # every event once, none twice
+    ids = _stored_ids(app, agency)
+    assert len(ids) == len(set(ids)) == 200  # every event once, none twice
