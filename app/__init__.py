@@ -94,6 +94,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     template_helpers.init_app(app)
 
+    from app.victim_requests import bp as requests_bp
+
     from .accounts import bp as accounts_bp
     from .accounts.cli import accounts_cli
     from .cases import bp as cases_bp
@@ -101,15 +103,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .entitlements.cli import entitlements_cli
     from .guidance import bp as guidance_bp
     from .guidance.cli import content_cli
+    from .mydata import bp as mydata_bp
     from .navigator import bp as navigator_bp
     from .notify.cli import notify_cli
     from .partners import bp as partners_bp
     from .partners import oauth
-    from .requests import bp as requests_bp
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(mydata_bp)
     app.register_blueprint(navigator_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(cases_bp)

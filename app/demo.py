@@ -6,8 +6,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.accounts.models import Role, User
+from app.core.time import utcnow
+
 from .accounts import passwords, service
-from .accounts.models import Role, User, utcnow
 from .extensions import db
 from .guidance.search import sync_index
 from .guidance.service import content_store

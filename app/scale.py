@@ -19,10 +19,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
+from app.accounts.models import Role, User
+from app.core import vocabulary as v
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from .accounts import passwords
-from .accounts.models import Role, User, new_public_id, utcnow
 from .cases.models import Agency, Case, CaseVictim, Milestone
-from .entitlements import vocabulary as v
 from .extensions import db
 
 BOROUGHS = (
@@ -200,8 +203,8 @@ _REFERRAL_SERVICES = ("victim-support", "london-victim-and-witness-service", "ga
 def _requests(rng: random.Random, linked: list[tuple[int, int, int, int]], now) -> dict:
     """What victims with accounts do: about half send a statement (at some stage since), some
     ask for a referral, some write to the hub. Written as the app writes them (encrypted)."""
-    from .requests.models import Message, Referral, StatusChange, VictimRequest
-    from .requests.service import new_reference
+    from app.victim_requests.models import Message, Referral, StatusChange, VictimRequest
+    from app.victim_requests.service import new_reference
 
     requests, referrals, messages = [], [], []
     for victim_id, case_id, agency_id, user_id in linked:

@@ -97,7 +97,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from app import create_app
-    from app.documents.request_pdfs import StatementDocument, statement_pdf
+    from app.victim_requests.pdfs import StatementDocument, statement_pdf
 
     app = create_app()
     figures: dict = {"renders": args.renders}

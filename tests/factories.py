@@ -8,8 +8,10 @@ import time
 
 import pyotp
 
-from app.accounts import crypto, passwords
-from app.accounts.models import Role, User, utcnow
+from app.accounts import passwords
+from app.accounts.models import Role, User
+from app.core import crypto
+from app.core.time import utcnow
 from app.extensions import db
 
 PASSWORD = "correct horse battery staple"
@@ -92,8 +94,8 @@ def create_partner_client(*, agency, scope: str = "cases:write events:write"):
 
 def create_linked_case(*, user: User, agency=None, reference: str | None = None):
     """A case with `user` linked to it as its victim (as if they had used their invitation)."""
-    from app.accounts.models import new_public_id
     from app.cases.models import Case, CaseVictim
+    from app.core.ids import new_public_id
 
     agency = agency or create_agency()
     case = Case(agency_id=agency.id, reference=reference or f"C-{secrets.token_hex(4)}",

@@ -7,9 +7,11 @@ import secrets
 import click
 from flask.cli import with_appcontext
 
+from app.accounts.models import Role, User
+from app.core.time import utcnow
+
 from ..extensions import db
 from . import audit, mydata, passwords, service
-from .models import Role, User, utcnow
 
 
 @click.group("accounts", help="Manage accounts.")

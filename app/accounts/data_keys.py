@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import Text, select, type_coerce, update
 
+from app.core.crypto import is_encrypted, rotate
+
 from ..extensions import db
-from .crypto import is_encrypted, rotate
 
 BATCH = 500
 

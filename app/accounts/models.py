@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from enum import StrEnum
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from ..extensions import db
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands timezone-aware columns back without their zone; every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def token_hash(token: str) -> str:
     """How random tokens and secrets are stored: long random strings need no slow hash, only one
     that keeps a copy of the database from being usable."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_public_id() -> str:
-    return secrets.token_urlsafe(12)
 
 
 class Role(StrEnum):

@@ -8,16 +8,13 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.accounts.models import STAFF_ROLES, AuditEvent, User, UserSession
+from app.core.time import as_utc, iso, utcnow
+
 from ..extensions import db
 from . import audit
-from .models import STAFF_ROLES, AuditEvent, User, UserSession, as_utc, utcnow
 
 COOLING_OFF = dt.timedelta(days=7)
-EXPORT_FORMAT_VERSION = 1
-
-
-def _when(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def staff_access_log(user: User, limit: int = 200) -> list[AuditEvent]:
@@ -32,29 +29,25 @@ def staff_access_log(user: User, limit: int = 200) -> list[AuditEvent]:
     )
 
 
-def export(user: User) -> dict[str, Any]:
-    """Everything held about `user`, in plain JSON. Secrets (password hash, TOTP secret, session
-    tokens) are described, never included."""
+def account_export(user: User) -> dict[str, Any]:
+    """The account's part of the data export (app/mydata puts the parts together), in plain
+    JSON. Secrets (password hash, TOTP secret, session tokens) are described, never included."""
     sessions = db.session.scalars(
         select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at)
     )
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.subject_id == user.id).order_by(AuditEvent.at)
     )
-    from ..requests.export import export_for  # requests build on accounts, not the reverse
-
     return {
-        "format": EXPORT_FORMAT_VERSION,
-        "exported_at": utcnow().isoformat(),
         "account": {
             "email": user.email,
-            "email_confirmed_at": _when(user.email_confirmed_at),
-            "created_at": _when(user.created_at),
+            "email_confirmed_at": iso(user.email_confirmed_at),
+            "created_at": iso(user.created_at),
             "role": user.role,
             "has_password": user.password_hash is not None,
-            "password_changed_at": _when(user.password_changed_at),
-            "two_step_verification_since": _when(user.totp_enabled_at),
-            "deletion_requested_at": _when(user.deletion_requested_at),
+            "password_changed_at": iso(user.password_changed_at),
+            "two_step_verification_since": iso(user.totp_enabled_at),
+            "deletion_requested_at": iso(user.deletion_requested_at),
         },
         "profile": {
             "preferred_name": user.preferred_name,
@@ -66,27 +59,26 @@ def export(user: User) -> dict[str, Any]:
             "messages_may_name_the_hub": user.may_name_hub,
         },
         "linked_sign_in_providers": [
-            {"issuer": i.issuer, "linked_at": _when(i.linked_at)} for i in user.identities
+            {"issuer": i.issuer, "linked_at": iso(i.linked_at)} for i in user.identities
         ],
         "sessions": [
             {
-                "started_at": _when(s.created_at),
-                "last_seen_at": _when(s.last_seen_at),
-                "ended_at": _when(s.ended_at),
+                "started_at": iso(s.created_at),
+                "last_seen_at": iso(s.last_seen_at),
+                "ended_at": iso(s.ended_at),
                 "end_reason": s.end_reason,
             }
             for s in sessions
         ],
         "activity": [
             {
-                "at": _when(e.at),
+                "at": iso(e.at),
                 "action": e.action,
                 "by": "you" if e.actor_id == user.id else (e.actor_role or "system"),
                 "detail": json.loads(e.detail) if e.detail else None,
             }
             for e in events
         ],
-        **export_for(user),
     }
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import time
 
-from flask import Response, g, redirect, render_template, request, session, url_for
+from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -15,17 +14,7 @@ from ..i18n import enabled_languages, localized_route
 from . import audit, bp, mydata, passwords, service
 from .forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
 from .models import AuditEvent, Role
-from .policy import local_path, login_required
-
-REAUTH_SECONDS = 300
-
-
-def _recently_reauthenticated() -> bool:
-    return time.time() - session.get("reauth_at", 0) < REAUTH_SECONDS
-
-
-def _ask_again():
-    return redirect(url_for("accounts.confirm_identity", next=request.path))
+from .policy import ask_again, local_path, login_required, recently_reauthenticated
 
 
 @localized_route(bp, "/account/profile", methods=["GET", "POST"])
@@ -77,7 +66,7 @@ def confirm_identity(lang: str):
             session["reauth_at"] = time.time()
             target = local_path(request.args.get("next")) or ""
             if not target.startswith("/account/"):
-                target = url_for("accounts.my_data")
+                target = url_for("mydata.my_data")
             return redirect(target)
         audit.record("reauth_failed", subject=user)
         db.session.commit()
@@ -85,59 +74,18 @@ def confirm_identity(lang: str):
     return render_template("accounts/confirm_identity.html", form=form, wrong=wrong)
 
 
-@localized_route(bp, "/account/my-data")
-@login_required()
-def my_data(lang: str):
-    if not _recently_reauthenticated():
-        return _ask_again()
-    return render_template(
-        "accounts/my_data.html",
-        access_log=mydata.staff_access_log(g.user),
-        deletion_due=mydata.deletion_due_at(g.user),
-    )
-
-
-@localized_route(bp, "/account/my-data/download.json")
-@login_required()
-def my_data_json(lang: str):
-    if not _recently_reauthenticated():
-        return _ask_again()
-    data = mydata.export(g.user)
-    audit.record("data_exported", actor=g.user, subject=g.user, format="json")
-    db.session.commit()
-    response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return response
-
-
-@localized_route(bp, "/account/my-data/download.pdf")
-@login_required()
-def my_data_pdf(lang: str):
-    if not _recently_reauthenticated():
-        return _ask_again()
-    from ..documents.pdf import render_pdf  # WeasyPrint is slow to import: only when needed
-
-    data = mydata.export(g.user)
-    pdf = render_pdf(render_template("accounts/my_data_pdf.html", data=data))
-    audit.record("data_exported", actor=g.user, subject=g.user, format="pdf")
-    db.session.commit()
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
-    return response
-
-
 @localized_route(bp, "/account/delete", methods=["GET", "POST"])
 @login_required()
 def delete_account(lang: str):
-    if not _recently_reauthenticated():
-        return _ask_again()
+    if not recently_reauthenticated():
+        return ask_again()
     if g.user.is_staff:
         return render_template("accounts/delete_staff.html")
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if form.confirm.data == "yes":
             mydata.request_deletion(g.user)
-        return redirect(url_for("accounts.my_data"))
+        return redirect(url_for("mydata.my_data"))
     return render_template(
         "accounts/delete_account.html", form=form, cooling_off_days=mydata.COOLING_OFF.days
     )
@@ -151,7 +99,7 @@ def cancel_deletion(lang: str):
     if not ConfirmForm().validate_on_submit():
         return _("There is a problem"), 400
     mydata.cancel_deletion(g.user)
-    return redirect(url_for("accounts.my_data"))
+    return redirect(url_for("mydata.my_data"))
 
 
 @localized_route(bp, "/admin/audit")

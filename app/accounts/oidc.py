@@ -46,10 +46,12 @@ from requests import RequestException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import OidcIdentity, User
+from app.core.time import utcnow
+
 from ..extensions import db
 from ..languages import DEFAULT
 from . import audit, service, sessions
-from .models import OidcIdentity, User, utcnow
 from .policy import local_path
 
 log = logging.getLogger(__name__)

@@ -3,12 +3,13 @@ access-control matrix test fails for any route that has none."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, redirect, request, session, url_for
 
 from .models import Role
 
@@ -74,3 +75,15 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or parts.path.startswith("//"):
         return None
     return target
+
+
+# Seeing or taking away everything held about someone asks for their password again first.
+REAUTH_SECONDS = 300
+
+
+def recently_reauthenticated() -> bool:
+    return time.time() - session.get("reauth_at", 0) < REAUTH_SECONDS
+
+
+def ask_again():
+    return redirect(url_for("accounts.confirm_identity", next=request.path))

@@ -10,10 +10,13 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.accounts import audit, passwords, tokens, totp
+from app.accounts.models import RecoveryCode, User
+from app.core import crypto
+from app.core.time import as_utc, utcnow
+
 from ..extensions import db
 from ..notify.email import send_email
-from . import audit, crypto, passwords, tokens, totp
-from .models import RecoveryCode, User, as_utc, utcnow
 
 LOCK_AFTER = 5  # failed sign-ins before the account locks
 MAX_LOCK = dt.timedelta(hours=1)

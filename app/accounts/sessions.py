@@ -12,8 +12,10 @@ import secrets
 from flask import current_app, g, request, session
 from sqlalchemy import select, update
 
+from app.accounts.models import User, UserSession, token_hash
+from app.core.time import as_utc, utcnow
+
 from ..extensions import db
-from .models import User, UserSession, as_utc, token_hash, utcnow
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute
 

@@ -9,10 +9,12 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.accounts.models import TrustedPerson, User, token_hash
+from app.core.time import as_utc, utcnow
+
 from ..extensions import db
 from ..notify.email import send_email
 from . import audit, service
-from .models import TrustedPerson, User, as_utc, token_hash, utcnow
 
 INVITE_VALID = dt.timedelta(days=14)
 

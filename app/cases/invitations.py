@@ -8,8 +8,10 @@ import secrets
 
 from sqlalchemy import func, select
 
+from app.accounts.models import User
+from app.core.time import as_utc, utcnow
+
 from ..accounts import audit, passwords
-from ..accounts.models import User, as_utc, utcnow
 from ..extensions import db
 from .models import Case, CaseVictim
 

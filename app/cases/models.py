@@ -7,7 +7,9 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import new_public_id, utcnow
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from ..extensions import db
 
 AGENCY_KINDS = ("police", "wcu", "cps", "court", "probation", "cica", "parole-board", "yot")

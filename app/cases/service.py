@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..accounts.models import new_public_id, utcnow
-from ..bulk import insert_new
+from app.core.bulk import insert_new
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from ..entitlements.service import evaluate_cases
 from ..extensions import db
 from ..notify.outbox import queue_case_updates

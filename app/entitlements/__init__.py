@@ -6,6 +6,8 @@ Typical use (the rules are loaded once, at start-up, where a bad file must stop 
     entitlements = evaluate(case_facts, milestones, rules, now)
 """
 
+from app.core.vocabulary import DUTY_HOLDERS, MILESTONE_TYPES, OFFENCE_CATEGORIES, RIGHTS
+
 from .calendar import (
     LONDON,
     NaiveDatetimeError,
@@ -28,7 +30,6 @@ from .engine import (
     rules_affected_by,
 )
 from .rules import DEFAULT_RULES_PATH, Anchor, Deadline, Kind, Rule, RulesError, load_rules
-from .vocabulary import DUTY_HOLDERS, MILESTONE_TYPES, OFFENCE_CATEGORIES, RIGHTS
 
 __all__ = [
     "DEFAULT_RULES_PATH",

@@ -12,10 +12,12 @@ from collections import defaultdict
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from ..accounts.models import User, as_utc, utcnow
+from app.accounts.models import User
+from app.core.time import as_utc, utcnow
+from app.tasks.service import open_task
+
 from ..cases.models import Agency, Case, CaseVictim
 from ..extensions import db
-from ..navigator.tasks import open_task
 from ..notify import outbox
 from . import calendar
 from .engine import Status

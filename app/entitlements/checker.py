@@ -9,11 +9,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.core import vocabulary as v
+from app.core.vocabulary import CRIMES
+
 from . import engine
-from . import vocabulary as v
 from .rules import Kind, Rule
 
-CRIMES = ("violent", "sexual", "domestic", "hate", "bereaved", "property", "fraud", "other")
 STAGES = ("not_reported", "investigating", "no_further_action", "charged", "cps_stopped",
           "sentenced")  # fmt: skip
 # Crimes the Code names as "the most serious", whose victims have enhanced rights.

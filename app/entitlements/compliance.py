@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement
 
-from ..accounts.models import as_utc, utcnow
+from app.core.time import as_utc, utcnow
+
 from ..cases.models import Agency, Case
 from ..extensions import db
 from .engine import Status

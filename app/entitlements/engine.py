@@ -23,9 +23,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
 
+from app.core.vocabulary import INFORMATION_DELIVERED
+
 from . import calendar
 from .rules import Anchor, Kind, Rule
-from .vocabulary import INFORMATION_DELIVERED
 
 
 class Status(StrEnum):

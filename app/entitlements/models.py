@@ -9,7 +9,8 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import utcnow
+from app.core.time import utcnow
+
 from ..extensions import db
 
 

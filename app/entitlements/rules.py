@@ -17,15 +17,16 @@ from typing import Any, Final
 
 import yaml
 
-from ..yaml_lines import LineDict, first_duplicate, load_with_lines
-from . import calendar
-from .vocabulary import (
+from app.core.vocabulary import (
     DUTY_HOLDERS,
     INFORMATION_DELIVERED,
     MILESTONE_TYPES,
     OFFENCE_CATEGORIES,
     RIGHTS,
 )
+from app.core.yaml_lines import LineDict, first_duplicate, load_with_lines
+
+from . import calendar
 
 DEFAULT_RULES_PATH: Final = Path(__file__).resolve().parents[2] / "content/victims-code/rules.yaml"
 

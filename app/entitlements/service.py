@@ -17,15 +17,16 @@ from flask import current_app
 from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select, text, update
 
-from ..accounts.models import as_utc, utcnow
-from ..bulk import insert_new
+from app.core.bulk import insert_new
+from app.core.time import as_utc, utcnow
+from app.core.vocabulary import SENTENCE
+
 from ..cases.models import Case, CaseVictim
 from ..cases.models import Milestone as MilestoneRow
 from ..extensions import db
 from . import engine
 from .models import CaseEntitlement
 from .rules import DEFAULT_RULES_PATH, Rule, load_rules
-from .vocabulary import SENTENCE
 
 CHUNK = 2_000
 _FIELDS = ("right", "kind", "duty_holder", "status", "due_at", "met_at", "unknown_facts")
@@ -311,7 +312,7 @@ def find(case_id: int, entitlement_id: int) -> CaseEntitlement | None:
 
 def report_not_told(item: CaseEntitlement, user) -> bool:
     """Record "I was not told about this" once, and open a navigator's task. True the first time."""
-    from ..navigator.tasks import open_task
+    from app.tasks.service import open_task
 
     if item.not_told_at is not None:
         return False

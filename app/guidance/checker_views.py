@@ -14,7 +14,8 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from ..accounts.models import utcnow
+from app.core.time import utcnow
+
 from ..accounts.policy import public
 from ..cases.rights_labels import RIGHTS as RIGHTS_TEXT
 from ..entitlements import checker

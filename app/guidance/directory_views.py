@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from app.directory.services import BOROUGHS, NEEDS, Service, find, load_cached
+
 from ..accounts.policy import public
 from ..http_cache import cached_page
 from ..i18n import enabled_languages, localized_route
 from ..languages import KNOWN
-from ..requests.directory import BOROUGHS, NEEDS, Service, find, load_cached
 from . import bp
 from .checker_views import CRIME_CHOICES
 

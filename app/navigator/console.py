@@ -18,14 +18,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 
-from ..accounts.models import Role, User, as_utc, utcnow
+from app.accounts.models import Role, User
+from app.core.time import as_utc, utcnow
+from app.tasks.models import NavigatorTask
+from app.tasks.service import open_task
+from app.victim_requests import referrals, states
+from app.victim_requests.models import CallRecord, Message, Referral, VictimRequest
+
 from ..cases.models import Milestone
 from ..extensions import db
 from ..notify.models import Notification
-from ..requests import referrals, states
-from ..requests.models import CallRecord, Message, Referral, VictimRequest
-from .models import NavigatorTask
-from .tasks import open_task
 
 KINDS: Final = ("request", "referral", "message", "task")
 ASSIGNED: Final = ("me", "unassigned", "all")

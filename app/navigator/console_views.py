@@ -14,6 +14,10 @@ from flask_babel import lazy_gettext as _l
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
+from app.victim_requests import labels, messages, referrals, service, states
+from app.victim_requests.models import Referral, VictimRequest
+from app.victim_requests.vps import clean_text
+
 from ..accounts import audit
 from ..accounts.forms import DAYS
 from ..accounts.models import User
@@ -24,9 +28,6 @@ from ..cases.models import Agency
 from ..extensions import db
 from ..i18n import localized_route
 from ..languages import KNOWN
-from ..requests import labels, messages, referrals, service, states
-from ..requests.models import Referral, VictimRequest
-from ..requests.vps import clean_text
 from . import bp
 from . import console as desk
 from .task_views import NAVIGATORS, REASONS

@@ -6,6 +6,9 @@ from flask import abort, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.navigator import bp
+from app.tasks import service as tasks
+
 from ..accounts import audit
 from ..accounts.forms import DAYS
 from ..accounts.models import Role
@@ -14,7 +17,6 @@ from ..cases.labels import MILESTONES
 from ..cases.models import Case, Milestone
 from ..extensions import db
 from ..i18n import localized_route
-from . import bp, tasks
 
 NAVIGATORS = (Role.NAVIGATOR, Role.ADMIN)
 REASONS = {

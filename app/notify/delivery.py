@@ -15,8 +15,10 @@ from collections import Counter
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from ..accounts.crypto import decrypt
-from ..accounts.models import User, as_utc, utcnow
+from app.accounts.models import User
+from app.core.crypto import decrypt
+from app.core.time import as_utc, utcnow
+
 from ..cases.models import Agency
 from ..extensions import db
 from . import webhooks
@@ -152,7 +154,7 @@ def _send_to_agency_email(notification: Notification) -> None:
 
 
 def _send_referral(notification: Notification) -> None:
-    from ..requests import referrals
+    from app.victim_requests import referrals
 
     referral = referrals.by_public_id(notification.payload.get("referral", ""))
     if referral is None or referral.status != "requested" or not referral.address:
@@ -206,7 +208,7 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
 def _failed(notification: Notification) -> None:
     if notification.kind != "critical_update" or notification.user_id is None:
         return
-    from ..navigator.tasks import open_task
+    from app.tasks.service import open_task
 
     open_task(
         kind="contact_victim",

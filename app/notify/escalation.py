@@ -7,10 +7,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from ..accounts.models import utcnow
+from app.core.time import utcnow
+from app.tasks.service import open_task
+
 from ..cases.models import CaseVictim, Milestone
 from ..extensions import db
-from ..navigator.tasks import open_task
 from .models import UpdateConfirmation
 from .outbox import queue_webhook
 

@@ -8,7 +8,9 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import new_public_id, utcnow
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from ..extensions import db
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"

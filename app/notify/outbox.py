@@ -11,10 +11,13 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User, new_public_id, utcnow
-from ..bulk import insert_new
+from app.accounts.models import User
+from app.core import vocabulary as v
+from app.core.bulk import insert_new
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from ..cases.models import Agency, CaseVictim, Milestone
-from ..entitlements import vocabulary as v
 from ..extensions import db
 from .models import PENDING, Notification, UpdateConfirmation
 from .safe_times import next_safe_time

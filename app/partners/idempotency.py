@@ -9,7 +9,8 @@ from collections.abc import Callable
 from flask import Response, request
 from sqlalchemy import select
 
-from ..bulk import insert_new
+from app.core.bulk import insert_new
+
 from ..extensions import db
 from .errors import api_error
 from .models import IdempotencyRecord, PartnerClient

@@ -8,7 +8,9 @@ import hmac
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import as_utc, token_hash, utcnow
+from app.accounts.models import token_hash
+from app.core.time import as_utc, utcnow
+
 from ..cases.models import Agency
 from ..extensions import db
 

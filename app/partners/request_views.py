@@ -10,10 +10,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from app.victim_requests import service, states
+from app.victim_requests.models import VictimRequest
+
 from ..cases.models import Agency, Case
 from ..extensions import db
-from ..requests import service, states
-from ..requests.models import VictimRequest
 from . import bp
 from .idempotency import idempotent
 from .oauth import require_oauth

@@ -7,9 +7,9 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..accounts.models import as_utc
-from ..entitlements.vocabulary import MILESTONE_TYPES
-from ..requests.states import VPS, VRR
+from app.core.time import as_utc
+from app.core.vocabulary import MILESTONE_TYPES
+from app.victim_requests.states import VPS, VRR
 
 REFERENCE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$", error="Use 1 to 64 letters, digits, . _ -")
 OFFENCE_CATEGORIES = ("violent", "sexual", "other")

@@ -12,8 +12,9 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from ..accounts.crypto import encrypt
-from ..accounts.models import new_public_id
+from app.core.crypto import encrypt
+from app.core.ids import new_public_id
+
 from ..cases import invitations
 from ..cases import service as cases
 from ..cases.models import Case

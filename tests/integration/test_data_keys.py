@@ -10,13 +10,13 @@ import contextlib
 import pytest
 from sqlalchemy import select, text
 
-from app.accounts import crypto
-from app.accounts.crypto import UnreadableData
 from app.accounts.data_keys import encrypted_columns
 from app.cases.models import Agency
+from app.core import crypto
+from app.core.crypto import UnreadableData
 from app.extensions import db
-from app.requests import service
-from app.requests.models import VictimRequest
+from app.victim_requests import service
+from app.victim_requests.models import VictimRequest
 from tests.factories import create_linked_case, create_user
 
 pytestmark = pytest.mark.usefixtures("app_context")

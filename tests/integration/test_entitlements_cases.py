@@ -16,7 +16,7 @@ from app.cases.models import Case, CaseVictim
 from app.entitlements import service
 from app.entitlements.models import CaseEntitlement
 from app.extensions import db
-from app.navigator.models import NavigatorTask
+from app.tasks.models import NavigatorTask
 from tests.factories import create_agency, create_partner_client, create_user, post_form, sign_in
 
 pytestmark = pytest.mark.usefixtures("app_context")

@@ -16,11 +16,11 @@ from app.accounts.models import AuditEvent, Role
 from app.cases.models import Milestone
 from app.extensions import db
 from app.navigator import console as desk
-from app.navigator.models import NavigatorTask
-from app.navigator.tasks import open_task
 from app.notify.models import Notification
-from app.requests import messages, referrals, service
-from app.requests.models import CallRecord, Message, StatusChange, VictimRequest
+from app.tasks.models import NavigatorTask
+from app.tasks.service import open_task
+from app.victim_requests import messages, referrals, service
+from app.victim_requests.models import CallRecord, Message, StatusChange, VictimRequest
 from tests.factories import create_linked_case, create_user, csrf_token, post_form, sign_in
 from tests.pages import check_page
 

@@ -13,14 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import delete, func, select
 
-from app.accounts.models import utcnow
 from app.cases import service as cases
+from app.core.time import utcnow
 from app.extensions import db
-from app.navigator.models import NavigatorTask
 from app.notify import delivery, outbox, webhooks
 from app.notify.escalation import escalate_unconfirmed
 from app.notify.models import Notification, UpdateConfirmation
 from app.notify.safe_times import LONDON
+from app.tasks.models import NavigatorTask
 from tests.factories import create_linked_case, create_user, post_form, sign_in
 
 pytestmark = pytest.mark.usefixtures("app_context")

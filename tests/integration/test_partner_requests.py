@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from app.cases.models import Case
 from app.extensions import db
 from app.notify.models import Notification
-from app.requests import service
-from app.requests.models import StatusChange, VictimRequest
+from app.victim_requests import service
+from app.victim_requests.models import StatusChange, VictimRequest
 from tests.factories import create_agency, create_linked_case, create_partner_client, create_user
 
 pytestmark = pytest.mark.usefixtures("app_context")

@@ -26,7 +26,7 @@ import pytest
 from flask_babel import force_locale, format_date
 from pypdf import PdfReader
 
-from app.documents.request_pdfs import (
+from app.victim_requests.pdfs import (
     ReviewDocument,
     StatementDocument,
     review_html,

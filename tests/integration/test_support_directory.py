@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app.requests.directory import load_services
+from app.directory.services import load_services
 from tests.pages import check_page
 
 

@@ -13,14 +13,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, text
 
-from app.accounts.models import utcnow
 from app.cases.models import Milestone
+from app.core.time import utcnow
 from app.extensions import db
-from app.navigator.models import NavigatorTask
 from app.notify.delivery import deliver
 from app.notify.models import Notification
-from app.requests import referrals, service, states
-from app.requests.models import Message, Referral, StatusChange, VictimRequest
+from app.tasks.models import NavigatorTask
+from app.victim_requests import referrals, service, states
+from app.victim_requests.models import Message, Referral, StatusChange, VictimRequest
 from tests.factories import create_agency, create_linked_case, create_user, post_form, sign_in
 
 pytestmark = pytest.mark.usefixtures("app_context")

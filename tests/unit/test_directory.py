@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.requests import directory
-from app.requests.directory import (
+from app.directory import services as directory
+from app.directory.services import (
     BOROUGHS,
     NEEDS,
     DirectoryError,

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.vocabulary import INFORMATION_DELIVERED, MILESTONE_TYPES
 from app.entitlements import (
     LONDON,
     CaseFacts,
@@ -22,7 +23,6 @@ from app.entitlements import (
     load_rules,
     rules_affected_by,
 )
-from app.entitlements.vocabulary import INFORMATION_DELIVERED, MILESTONE_TYPES
 
 RULES = load_rules()
 BY_ID = {rule.id: rule for rule in RULES}

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from app.core.vocabulary import MILESTONE_TYPES, RIGHTS
 from app.entitlements.engine import CASE_FACT_NAMES
 from app.entitlements.rules import FACTS, Deadline, Kind, RulesError, load_rules
-from app.entitlements.vocabulary import MILESTONE_TYPES, RIGHTS
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

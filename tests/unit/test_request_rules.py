@@ -12,8 +12,8 @@ import pytest
 from app.entitlements.calendar import LONDON
 from app.entitlements.engine import Milestone
 from app.entitlements.rules import load_rules
-from app.requests import states, vps, vrr
-from app.requests.states import AGENCY, HUB, NAVIGATOR, VICTIM, IllegalTransition
+from app.victim_requests import states, vps, vrr
+from app.victim_requests.states import AGENCY, HUB, NAVIGATOR, VICTIM, IllegalTransition
 
 # --- State machines -----------------------------------------------------------------------------
 

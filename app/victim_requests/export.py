@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..accounts.models import User
-from ..accounts.mydata import _when  # the export's one way of writing a time
-from ..extensions import db
-from .models import CallRecord, Message, Referral, StatusChange, VictimRequest
+from app.accounts.models import User
+from app.core.time import iso
+from app.extensions import db
+from app.victim_requests.models import CallRecord, Message, Referral, StatusChange, VictimRequest
 
 
 def _history(subject: str, subject_id: int) -> list[dict]:
@@ -19,11 +19,11 @@ def _history(subject: str, subject_id: int) -> list[dict]:
         .where(StatusChange.subject == subject, StatusChange.subject_id == subject_id)
         .order_by(StatusChange.at, StatusChange.id)
     )
-    return [{"at": _when(r.at), "from": r.from_status, "to": r.to_status, "by": r.actor,
+    return [{"at": iso(r.at), "from": r.from_status, "to": r.to_status, "by": r.actor,
              "note": r.note} for r in rows]  # fmt: skip
 
 
-def export_for(user: User) -> dict[str, Any]:
+def requests_export(user: User) -> dict[str, Any]:
     requests = db.session.scalars(
         select(VictimRequest).where(VictimRequest.user_id == user.id).order_by(VictimRequest.id)
     )
@@ -39,23 +39,23 @@ def export_for(user: User) -> dict[str, Any]:
     return {
         "requests": [
             {"reference": r.reference, "kind": r.kind, "status": r.status, "answers": r.answers,
-             "created_at": _when(r.created_at), "sent_at": _when(r.submitted_at),
+             "created_at": iso(r.created_at), "sent_at": iso(r.submitted_at),
              "document": f"{r.reference}.pdf" if r.document else None,
              "history": _history("request", r.id)}
             for r in requests
         ],
         "referrals": [
             {"reference": r.reference, "service": r.service_id, "status": r.status,
-             "shared_with_your_consent": r.shared, "consented_at": _when(r.consented_at),
+             "shared_with_your_consent": r.shared, "consented_at": iso(r.consented_at),
              "history": _history("referral", r.id)}
             for r in referrals
         ],
         "messages": [
-            {"at": _when(m.created_at), "from": "you" if m.from_victim else "the hub team",
+            {"at": iso(m.created_at), "from": "you" if m.from_victim else "the hub team",
              "text": m.body}
             for m in messages
         ],
         "calls_with_the_hub_team": [
-            {"at": _when(c.created_at), "outcome": c.outcome, "note": c.note} for c in calls
+            {"at": iso(c.created_at), "outcome": c.outcome, "note": c.note} for c in calls
         ],
     }  # fmt: skip

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from ..accounts.models import User, utcnow
+from app.accounts.models import User
+from app.core.time import utcnow
+from app.tasks.service import open_task
+from app.victim_requests.models import Message
+
 from ..extensions import db
-from ..navigator.tasks import open_task
 from ..notify import outbox
-from .models import Message
 
 MAX_LENGTH = 5_000
 

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from ..accounts.models import User, utcnow
+from app.accounts.models import User
+from app.core.time import utcnow
+from app.directory.services import Service, by_id, load_cached
+from app.victim_requests import states
+from app.victim_requests.models import Referral
+from app.victim_requests.service import _record, new_reference
+
 from ..extensions import db
 from ..notify import outbox
-from . import states
-from .directory import Service, by_id, load_cached
-from .models import Referral
-from .service import _record, new_reference
 
 # What the victim may choose to share, in the order the form shows them.
 FIELDS = ("name", "email", "phone", "language", "safe_times", "crime_type", "needs")
@@ -145,7 +147,7 @@ def compose_email(referral: Referral) -> tuple[str, str]:
     share, with the hub's reference. Sent only to an address agreed for referrals."""
     from flask_babel import force_locale
 
-    from .labels import SHARED_FIELDS
+    from app.victim_requests.labels import SHARED_FIELDS
 
     found = service(referral.service_id)
     with force_locale("en"):

@@ -11,8 +11,10 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
-from ..accounts.models import new_public_id, utcnow
+from app.core.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+
 from ..extensions import db
 
 

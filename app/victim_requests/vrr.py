@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from ..entitlements import vocabulary as v
+from app.core import vocabulary as v
+
 from ..entitlements.engine import Milestone
 from ..entitlements.rules import Anchor, Rule
 

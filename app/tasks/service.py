@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..accounts.models import User, new_public_id, utcnow
-from ..bulk import insert_new
-from ..extensions import db
-from .models import NavigatorTask
+from app.accounts.models import User
+from app.core.bulk import insert_new
+from app.core.ids import new_public_id
+from app.core.time import utcnow
+from app.extensions import db
+from app.tasks.models import NavigatorTask
 
 
 def open_task(

@@ -13,7 +13,7 @@ from sqlalchemy import JSON
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .extensions import db
+from app.extensions import db
 
 # From this many rows, PostgreSQL gets them by COPY (into a temporary table, then one INSERT …
 # SELECT … ON CONFLICT): a full entitlements recompute inserts two million rows, and COPY costs

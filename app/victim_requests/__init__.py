@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("requests", __name__, template_folder="templates")
 
-from . import models, views  # noqa: E402,F401  (routes register on import)
+from app.victim_requests import models, views  # noqa: E402,F401  (routes register on import)

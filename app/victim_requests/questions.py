@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 
-from .vps import MAX_CHARACTERS, Problem
+from app.victim_requests.vps import MAX_CHARACTERS, Problem
 
 # Each VPS page: (question, hint). Text pages say the victim may leave them empty.
 STATEMENT_PAGES = {

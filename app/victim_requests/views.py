@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 
-from ..accounts.models import Role, utcnow
-from ..accounts.policy import login_required
-from ..cases import invitations
-from ..cases.models import Agency, Case, CaseVictim
-from ..extensions import db, limiter
-from ..i18n import localized_route
-from ..languages import KNOWN
-from . import bp, labels, messages, referrals, service, states, vps, vrr
-from .models import VictimRequest
-from .questions import (
+from app.accounts.models import Role
+from app.core.time import utcnow
+from app.victim_requests import bp, labels, messages, referrals, service, states, vps, vrr
+from app.victim_requests.models import VictimRequest
+from app.victim_requests.questions import (
     CONTACT_CHOICES,
     DECISIONS,
     KIND_CHOICES,
@@ -28,6 +23,13 @@ from .questions import (
     YES_NO,
     problem_text,
 )
+
+from ..accounts.policy import login_required
+from ..cases import invitations
+from ..cases.models import Agency, Case, CaseVictim
+from ..extensions import db, limiter
+from ..i18n import localized_route
+from ..languages import KNOWN
 
 VICTIM = Role.VICTIM
 REVIEW_STEPS = ("reasons", "contact")
@@ -152,7 +154,7 @@ def _names(item: VictimRequest) -> tuple[Case, Agency]:
 
 
 def _statement_document(item: VictimRequest) -> bytes:
-    from ..documents.request_pdfs import StatementDocument, statement_pdf
+    from app.victim_requests.pdfs import StatementDocument, statement_pdf
 
     case, agency = _names(item)
     answers = dict(item.answers or {})
@@ -266,7 +268,7 @@ def _review_check(item: VictimRequest, decision: vrr.Decision | None):
 
 
 def _review_document(item: VictimRequest, decision: vrr.Decision) -> bytes:
-    from ..documents.request_pdfs import ReviewDocument, review_pdf
+    from app.victim_requests.pdfs import ReviewDocument, review_pdf
 
     case, agency = _names(item)
     answers = dict(item.answers or {})

@@ -23,9 +23,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ..languages import DEFAULT, KNOWN
-from ..requests.questions import decision_words  # the words the victim chose it by
-from .pdf import render_pdf
+from app.documents.pdf import render_pdf
+from app.languages import DEFAULT, KNOWN
+from app.victim_requests.questions import decision_words  # the words the victim chose it by
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..accounts.models import User, utcnow
+from app.accounts.models import User
+from app.core.time import utcnow
+from app.victim_requests import states, vrr
+from app.victim_requests.models import StatusChange, VictimRequest
+
 from ..cases.models import Agency, Case, CaseVictim
 from ..entitlements.service import engine_history, rules
 from ..extensions import db
 from ..notify import outbox
-from . import states, vrr
-from .models import StatusChange, VictimRequest
 
 _ALPHABET = "23456789BCDFGHJKLMNPQRSTVWXYZ"  # no vowels (no words), no 0/O or 1/I
 

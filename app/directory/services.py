@@ -19,8 +19,8 @@ from typing import Any, Final
 
 import yaml
 
-from ..entitlements.checker import CRIMES
-from ..yaml_lines import LineDict, first_duplicate, load_with_lines
+from app.core.vocabulary import CRIMES
+from app.core.yaml_lines import LineDict, first_duplicate, load_with_lines
 
 DEFAULT_SERVICES_PATH: Final = Path(__file__).resolve().parents[2] / "content" / "services.yaml"
 
