@@ -11,7 +11,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
+from app import (
     assets,
     converters,
     errors,
@@ -19,12 +19,12 @@ from . import (
     i18n,
     request_log,
     security,
-    sqlite,  # noqa: F401  (registers the SQLite connection settings)
     template_helpers,
 )
-from .config import ROOT, Config
-from .content import ContentStore
-from .extensions import babel, csrf, db, htmx, limiter, migrate
+from app import sqlite  # noqa: F401  (registers the SQLite connection settings)
+from app.config import ROOT, Config
+from app.content import ContentStore
+from app.extensions import babel, csrf, db, htmx, limiter, migrate
 
 READ_ONLY_ENDPOINTS = frozenset(
     {"guidance.home", "guidance.journey", "guidance.contents", "guidance.page", "site.healthz"}
@@ -73,7 +73,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         reload_seconds=app.config["CONTENT_RELOAD_SECONDS"],
     )
 
-    from .entitlements import service as entitlements
+    from app.entitlements import service as entitlements
 
     entitlements.init_app(app)
     converters.init_app(app)
@@ -94,21 +94,20 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     template_helpers.init_app(app)
 
+    from app.accounts import bp as accounts_bp
+    from app.accounts.cli import accounts_cli
+    from app.cases import bp as cases_bp
+    from app.demo import demo_command
+    from app.entitlements.cli import entitlements_cli
+    from app.guidance import bp as guidance_bp
+    from app.guidance.cli import content_cli
+    from app.mydata import bp as mydata_bp
+    from app.navigator import bp as navigator_bp
+    from app.notify.cli import notify_cli
+    from app.partners import bp as partners_bp
+    from app.partners import oauth
+    from app.site import bp as site_bp
     from app.victim_requests import bp as requests_bp
-
-    from .accounts import bp as accounts_bp
-    from .accounts.cli import accounts_cli
-    from .cases import bp as cases_bp
-    from .demo import demo_command
-    from .entitlements.cli import entitlements_cli
-    from .guidance import bp as guidance_bp
-    from .guidance.cli import content_cli
-    from .mydata import bp as mydata_bp
-    from .navigator import bp as navigator_bp
-    from .notify.cli import notify_cli
-    from .partners import bp as partners_bp
-    from .partners import oauth
-    from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from .content.model import SECTIONS
-from .languages import KNOWN
+from app.content.model import SECTIONS
+from app.languages import KNOWN
 
 
 class SlugConverter(BaseConverter):

@@ -6,13 +6,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.accounts import passwords, service
 from app.accounts.models import Role, User
 from app.core.time import utcnow
-
-from .accounts import passwords, service
-from .extensions import db
-from .guidance.search import sync_index
-from .guidance.service import content_store
+from app.extensions import db
+from app.guidance.search import sync_index
+from app.guidance.service import content_store
 
 DEMO_PASSWORD = "demo password for the hub"  # demo only, refused in production  # noqa: S105  # nosec B105
 DEMO_AGENCY = "Metropolitan Police Service (demo)"
@@ -45,7 +44,7 @@ def demo_agency():
     """The demo police force, made once."""
     from sqlalchemy import select
 
-    from .cases.models import Agency
+    from app.cases.models import Agency
 
     agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
     if agency is None:
@@ -62,7 +61,7 @@ def ensure_partner_client() -> tuple[str, str]:
 
     from sqlalchemy import select
 
-    from .partners.models import SCOPES, PartnerClient, secret_hash
+    from app.partners.models import SCOPES, PartnerClient, secret_hash
 
     agency = demo_agency()
     client = db.session.scalar(
@@ -105,7 +104,7 @@ def ensure_demo_case(victim: User) -> str:
 
     from sqlalchemy import select
 
-    from .cases.models import Case, CaseVictim, Milestone
+    from app.cases.models import Case, CaseVictim, Milestone
 
     agency = demo_agency()
     case = db.session.scalar(
@@ -148,7 +147,7 @@ def ensure_demo_case(victim: User) -> str:
                 )
             )
         db.session.flush()
-        from .entitlements.service import evaluate_cases
+        from app.entitlements.service import evaluate_cases
 
         evaluate_cases([case.id])
         db.session.commit()
@@ -168,7 +167,7 @@ def demo_command(scale: int | None, seed: int) -> None:
     if current_app.config["HUB_ENV"] == "production":
         raise click.ClickException("demo data is never loaded in production")
     if scale:
-        from .scale import SCALE_PASSWORD, generate
+        from app.scale import SCALE_PASSWORD, generate
 
         with click.progressbar(length=scale, label=f"demo: {scale:,} cases",
                                show_pos=True, show_eta=True) as bar:  # fmt: skip

@@ -11,7 +11,7 @@ from flask import Flask, Response, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from .extensions import db
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 API_PREFIXES = ("/api/", "/oauth/")
@@ -19,7 +19,7 @@ API_PREFIXES = ("/api/", "/oauth/")
 
 def _respond(error: HTTPException) -> Response:
     if request.path.startswith(API_PREFIXES):
-        from .partners.errors import api_error
+        from app.partners.errors import api_error
 
         response = api_error(
             error.code or 500, error.name.lower().replace(" ", "_"), error.description

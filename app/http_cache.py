@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 
-from .page_cache import AnonymousPageCache, mark_cacheable
+from app.page_cache import AnonymousPageCache, mark_cacheable
 
 ANONYMOUS_CACHE_CONTROL = "no-cache"
 PRIVATE_CACHE_CONTROL = "no-store"

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, g, request, url_for
 from werkzeug.routing import BaseConverter
 
-from .languages import DEFAULT, KNOWN, Language
+from app.languages import DEFAULT, KNOWN, Language
 
 
 def _lang_converter(codes: list[str]) -> type[BaseConverter]:

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
+from app.accounts import passwords
 from app.accounts.models import Role, User
+from app.cases.models import Agency, Case, CaseVictim, Milestone
 from app.core import vocabulary as v
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from .accounts import passwords
-from .cases.models import Agency, Case, CaseVictim, Milestone
-from .extensions import db
+from app.extensions import db
 
 BOROUGHS = (
     "Camden", "Croydon", "Hackney", "Lambeth", "Newham", "Southwark", "Tower Hamlets",

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from markupsafe import Markup
 
-from .extensions import talisman
+from app.extensions import talisman
 
 JS_ENABLED_SCRIPT = (
     "document.body.className += ' js-enabled' + "

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 # Routes register on import (OpenID Connect routes live on the same blueprint).
-from . import oidc_views, views  # noqa: E402, F401
+from app.accounts import oidc_views, views  # noqa: E402, F401

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..extensions import db
-from .models import AuditEvent, User
+from app.accounts.models import AuditEvent, User
+from app.extensions import db
 
 _SECRET_WORDS = ("password", "secret", "token", "code", "otp")
 

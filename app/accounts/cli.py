@@ -7,11 +7,10 @@ import secrets
 import click
 from flask.cli import with_appcontext
 
+from app.accounts import audit, mydata, passwords, service
 from app.accounts.models import Role, User
 from app.core.time import utcnow
-
-from ..extensions import db
-from . import audit, mydata, passwords, service
+from app.extensions import db
 
 
 @click.group("accounts", help="Manage accounts.")
@@ -56,7 +55,7 @@ def create_staff(email: str, role: str) -> None:
 )
 @with_appcontext
 def rotate_data_key() -> None:
-    from .data_keys import rotate_all
+    from app.accounts.data_keys import rotate_all
 
     changed = rotate_all()
     for table, count in changed.items():

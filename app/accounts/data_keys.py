@@ -6,8 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Text, select, type_coerce, update
 
 from app.core.crypto import is_encrypted, rotate
-
-from ..extensions import db
+from app.extensions import db
 
 BATCH = 500
 

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
-from . import passwords
+from app.accounts import passwords
 
 PASSWORD_PROBLEMS = {
     "too_short": _l("Your password must be at least 12 characters long"),

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 
 def token_hash(token: str) -> str:

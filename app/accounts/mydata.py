@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.accounts import audit
 from app.accounts.models import STAFF_ROLES, AuditEvent, User, UserSession
 from app.core.time import as_utc, iso, utcnow
-
-from ..extensions import db
-from . import audit
+from app.extensions import db
 
 COOLING_OFF = dt.timedelta(days=7)
 

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ..extensions import db, limiter
-from ..i18n import enabled_languages, localized_route
-from . import audit, bp, mydata, passwords, service
-from .forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
-from .models import AuditEvent, Role
-from .policy import ask_again, local_path, login_required, recently_reauthenticated
+from app.accounts import audit, bp, mydata, passwords, service
+from app.accounts.forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
+from app.accounts.models import AuditEvent, Role
+from app.accounts.policy import ask_again, local_path, login_required, recently_reauthenticated
+from app.extensions import db, limiter
+from app.i18n import enabled_languages, localized_route
 
 
 @localized_route(bp, "/account/profile", methods=["GET", "POST"])
@@ -94,7 +94,7 @@ def delete_account(lang: str):
 @localized_route(bp, "/account/delete/cancel", methods=["POST"])
 @login_required()
 def cancel_deletion(lang: str):
-    from .forms import ConfirmForm
+    from app.accounts.forms import ConfirmForm
 
     if not ConfirmForm().validate_on_submit():
         return _("There is a problem"), 400

@@ -46,13 +46,12 @@ from requests import RequestException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts import audit, service, sessions
 from app.accounts.models import OidcIdentity, User
+from app.accounts.policy import local_path
 from app.core.time import utcnow
-
-from ..extensions import db
-from ..languages import DEFAULT
-from . import audit, service, sessions
-from .policy import local_path
+from app.extensions import db
+from app.languages import DEFAULT
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ import logging
 from flask import abort, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..extensions import db, limiter
-from ..i18n import localized_route
-from . import audit, bp, oidc
-from .forms import ConfirmForm
-from .policy import login_required, public
-from .views import AUTH_LIMIT
+from app.accounts import audit, bp, oidc
+from app.accounts.forms import ConfirmForm
+from app.accounts.policy import login_required, public
+from app.accounts.views import AUTH_LIMIT
+from app.extensions import db, limiter
+from app.i18n import localized_route
 
 log = logging.getLogger(__name__)
 

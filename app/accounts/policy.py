@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, request, session, url_for
 
-from .models import Role
+from app.accounts.models import Role
 
 PUBLIC = "public"
 

@@ -14,9 +14,8 @@ from app.accounts import audit, passwords, tokens, totp
 from app.accounts.models import RecoveryCode, User
 from app.core import crypto
 from app.core.time import as_utc, utcnow
-
-from ..extensions import db
-from ..notify.email import send_email
+from app.extensions import db
+from app.notify.email import send_email
 
 LOCK_AFTER = 5  # failed sign-ins before the account locks
 MAX_LOCK = dt.timedelta(hours=1)
@@ -172,7 +171,7 @@ def request_password_reset(email: str, lang: str) -> None:
 
 def change_password(user: User, current: str, new_password: str, keep_session) -> bool:
     """Change a password knowing the current one; every other session of the person ends."""
-    from . import sessions
+    from app.accounts import sessions
 
     if not passwords.verify_password(user.password_hash, current):
         audit.record("password_change_failed", subject=user)
@@ -189,7 +188,7 @@ def change_password(user: User, current: str, new_password: str, keep_session) -
 
 
 def reset_password(user: User, new_password: str) -> None:
-    from . import sessions
+    from app.accounts import sessions
 
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()

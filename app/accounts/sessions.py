@@ -14,8 +14,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User, UserSession, token_hash
 from app.core.time import as_utc, utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute
 

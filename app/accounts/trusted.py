@@ -9,12 +9,11 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.accounts import audit, service
 from app.accounts.models import TrustedPerson, User, token_hash
 from app.core.time import as_utc, utcnow
-
-from ..extensions import db
-from ..notify.email import send_email
-from . import audit, service
+from app.extensions import db
+from app.notify.email import send_email
 
 INVITE_VALID = dt.timedelta(days=14)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from ..extensions import limiter
-from ..i18n import localized_route
-from . import bp, trusted
-from .forms import RIGHT_LABELS, ConfirmForm, TrustedPersonForm
-from .models import Role
-from .policy import login_required
+from app.accounts import bp, trusted
+from app.accounts.forms import RIGHT_LABELS, ConfirmForm, TrustedPersonForm
+from app.accounts.models import Role
+from app.accounts.policy import login_required
+from app.extensions import limiter
+from app.i18n import localized_route
 
 
 @localized_route(bp, "/account/trusted-people", methods=["GET", "POST"])

@@ -5,10 +5,8 @@ import time
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db, limiter
-from ..i18n import localized_route
-from . import audit, bp, oidc, service, sessions, totp
-from .forms import (
+from app.accounts import audit, bp, oidc, service, sessions, totp
+from app.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
     ConfirmForm,
@@ -17,7 +15,9 @@ from .forms import (
     SignInForm,
     SignUpForm,
 )
-from .policy import local_path, login_required, public, signed_in_without_mfa
+from app.accounts.policy import local_path, login_required, public, signed_in_without_mfa
+from app.extensions import db, limiter
+from app.i18n import localized_route
 
 PENDING_MFA_SECONDS = 300
 AUTH_LIMIT = "10 per minute; 60 per hour"
@@ -159,7 +159,7 @@ def forgot_password(lang: str):
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 @public
 def reset_password(lang: str, token: str):
-    from .tokens import read_reset_token
+    from app.accounts.tokens import read_reset_token
 
     result = read_reset_token(token, service.find_by_public_id)
     if result.user is None:
@@ -178,7 +178,7 @@ def reset_password(lang: str, token: str):
 @localized_route(bp, "/account")
 @login_required()
 def dashboard(lang: str):
-    from .trusted import acting_for
+    from app.accounts.trusted import acting_for
 
     return render_template(
         "accounts/dashboard.html",
@@ -274,4 +274,4 @@ def keep_alive(lang: str):
 
 
 # Routes in other modules register on import.
-from . import mydata_views, trusted_views  # noqa: E402,F401
+from app.accounts import mydata_views, trusted_views  # noqa: E402,F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401  (routes register on import)
+from app.cases import views  # noqa: E402,F401  (routes register on import)

@@ -8,12 +8,11 @@ import secrets
 
 from sqlalchemy import func, select
 
+from app.accounts import audit, passwords
 from app.accounts.models import User
+from app.cases.models import Case, CaseVictim
 from app.core.time import as_utc, utcnow
-
-from ..accounts import audit, passwords
-from ..extensions import db
-from .models import Case, CaseVictim
+from app.extensions import db
 
 VALID_FOR = dt.timedelta(days=30)
 MAX_FAILURES = 5
@@ -43,7 +42,7 @@ def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
     victim.invitation_expires_at = utcnow() + VALID_FOR
     victim.invitation_failures = 0
     db.session.flush()
-    from ..entitlements.service import evaluate_cases
+    from app.entitlements.service import evaluate_cases
 
     evaluate_cases([case.id])  # a date of birth can change which time limits apply
     return victim, code
@@ -78,7 +77,7 @@ def link(
     victim.linked_at = utcnow()
     victim.invitation_code_hash = None  # used: it works once
     audit.record("case_linked", actor=user, subject=user)
-    from ..notify.outbox import queue_webhook
+    from app.notify.outbox import queue_webhook
 
     queue_webhook(
         victim.case.agency,
@@ -112,8 +111,8 @@ def send(victim: CaseVictim, code: str) -> None:
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    from ..accounts.service import external_url
-    from ..notify.email import send_email
+    from app.accounts.service import external_url
+    from app.notify.email import send_email
 
     offered = current_app.config["HUB_LANGUAGES"]
     lang = victim.preferred_language if victim.preferred_language in offered else "en"

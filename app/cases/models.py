@@ -9,8 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 AGENCY_KINDS = ("police", "wcu", "cps", "court", "probation", "cica", "parole-board", "yot")
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.cases.models import Agency, Case, Milestone
 from app.core.bulk import insert_new
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from ..entitlements.service import evaluate_cases
-from ..extensions import db
-from ..notify.outbox import queue_case_updates
-from .models import Agency, Case, Milestone
+from app.entitlements.service import evaluate_cases
+from app.extensions import db
+from app.notify.outbox import queue_case_updates
 
 
 def find_case(agency: Agency, reference: str) -> Case | None:

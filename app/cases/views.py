@@ -6,17 +6,17 @@ from flask import abort, g, redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy import and_, or_, select
 
-from ..accounts.models import Role
-from ..accounts.policy import login_required
-from ..entitlements import service as entitlements
-from ..extensions import db, limiter
-from ..i18n import localized_route
-from ..notify import outbox
-from . import bp, invitations
-from .forms import LinkCaseForm
-from .labels import MILESTONES
-from .models import Milestone
-from .rights_labels import RIGHTS
+from app.accounts.models import Role
+from app.accounts.policy import login_required
+from app.cases import bp, invitations
+from app.cases.forms import LinkCaseForm
+from app.cases.labels import MILESTONES
+from app.cases.models import Milestone
+from app.cases.rights_labels import RIGHTS
+from app.entitlements import service as entitlements
+from app.extensions import db, limiter
+from app.i18n import localized_route
+from app.notify import outbox
 
 PAGE_SIZE = 10
 

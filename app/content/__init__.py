@@ -1,10 +1,10 @@
 """The content engine: Markdown guidance with front matter, rendered safely. No Flask in here."""
 
-from .check import check_content
-from .model import JOURNEY_SECTIONS, SECTIONS, Heading, Page, PageView, Problem, Rendered
-from .parse import body_hash, parse_page
-from .render import render_markdown, sanitise
-from .store import ContentStore
+from app.content.check import check_content
+from app.content.model import JOURNEY_SECTIONS, SECTIONS, Heading, Page, PageView, Problem, Rendered
+from app.content.parse import body_hash, parse_page
+from app.content.render import render_markdown, sanitise
+from app.content.store import ContentStore
 
 __all__ = [
     "JOURNEY_SECTIONS",

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .glossary import Term
-from .model import Page, Problem, Rendered
-from .parse import parse_page
-from .readability import MAX_GRADE, grade
-from .render import render_markdown
-from .store import ContentStore
+from app.content.glossary import Term
+from app.content.model import Page, Problem, Rendered
+from app.content.parse import parse_page
+from app.content.readability import MAX_GRADE, grade
+from app.content.render import render_markdown
+from app.content.store import ContentStore
 
 
 def _heading_problems(page: Page, levels: Iterable[int]) -> list[Problem]:
@@ -31,7 +31,7 @@ def _heading_problems(page: Page, levels: Iterable[int]) -> list[Problem]:
 
 
 def _heading_levels(body: str) -> list[int]:
-    from .render import _PARSER  # parse only: the rendered headings stop at h4
+    from app.content.render import _PARSER  # parse only: the rendered headings stop at h4
 
     return [int(t.tag[1]) for t in _PARSER.parse(body) if t.type == "heading_open"]
 

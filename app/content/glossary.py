@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Problem
+from app.content.model import Problem
 
 GLOSSARY_FILE = "glossary.yaml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -10,7 +10,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .model import RIGHTS, SECTIONS, Page, Problem
+from app.content.model import RIGHTS, SECTIONS, Page, Problem
 
 REQUIRED = ("title", "summary", "section", "order", "rights", "sources", "reviewed")
 OPTIONAL = (

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
-from .model import Heading, Rendered
+from app.content.model import Heading, Rendered
 
 log = logging.getLogger(__name__)
 

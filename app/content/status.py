@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .store import ContentStore
+from app.content.store import ContentStore
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .glossary import GLOSSARY_FILE, Term, load_glossary
-from .model import JOURNEY_SECTIONS, SECTIONS, Page, PageView, Problem, Rendered
-from .parse import parse_page
-from .render import render_markdown
+from app.content.glossary import GLOSSARY_FILE, Term, load_glossary
+from app.content.model import JOURNEY_SECTIONS, SECTIONS, Page, PageView, Problem, Rendered
+from app.content.parse import parse_page
+from app.content.render import render_markdown
 
 SERVICES_FILE = "services.yaml"  # the support directory (app/requests/directory.py)
 

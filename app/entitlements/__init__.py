@@ -7,8 +7,7 @@ Typical use (the rules are loaded once, at start-up, where a bad file must stop 
 """
 
 from app.core.vocabulary import DUTY_HOLDERS, MILESTONE_TYPES, OFFENCE_CATEGORIES, RIGHTS
-
-from .calendar import (
+from app.entitlements.calendar import (
     LONDON,
     NaiveDatetimeError,
     add_calendar_days,
@@ -20,7 +19,7 @@ from .calendar import (
     last_working_day_on_or_before,
     next_working_day,
 )
-from .engine import (
+from app.entitlements.engine import (
     CaseFacts,
     Entitlement,
     Milestone,
@@ -29,7 +28,15 @@ from .engine import (
     evaluate_for,
     rules_affected_by,
 )
-from .rules import DEFAULT_RULES_PATH, Anchor, Deadline, Kind, Rule, RulesError, load_rules
+from app.entitlements.rules import (
+    DEFAULT_RULES_PATH,
+    Anchor,
+    Deadline,
+    Kind,
+    Rule,
+    RulesError,
+    load_rules,
+)
 
 __all__ = [
     "DEFAULT_RULES_PATH",

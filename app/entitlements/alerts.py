@@ -13,15 +13,14 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from app.accounts.models import User
+from app.cases.models import Agency, Case, CaseVictim
 from app.core.time import as_utc, utcnow
+from app.entitlements import calendar
+from app.entitlements.engine import Status
+from app.entitlements.models import CaseEntitlement
+from app.extensions import db
+from app.notify import outbox
 from app.tasks.service import open_task
-
-from ..cases.models import Agency, Case, CaseVictim
-from ..extensions import db
-from ..notify import outbox
-from . import calendar
-from .engine import Status
-from .models import CaseEntitlement
 
 CLOSING_SOON = dt.timedelta(days=7)
 BATCH = 2_000
@@ -138,7 +137,7 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
 
 def run(now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic job: bring overdue statuses up to date, then alert, escalate and tell."""
-    from .service import refresh_due
+    from app.entitlements.service import refresh_due
 
     now = now or utcnow()
     refreshed = refresh_due(now)

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from app.core import vocabulary as v
 from app.core.vocabulary import CRIMES
-
-from . import engine
-from .rules import Kind, Rule
+from app.entitlements import engine
+from app.entitlements.rules import Kind, Rule
 
 STAGES = ("not_reported", "investigating", "no_further_action", "charged", "cps_stopped",
           "sentenced")  # fmt: skip

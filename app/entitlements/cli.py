@@ -9,9 +9,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from ..cases.models import Case
-from ..extensions import db
-from . import service
+from app.cases.models import Case
+from app.entitlements import service
+from app.extensions import db
 
 entitlements_cli = AppGroup("entitlements", help="Victims' Code entitlements of every case.")
 
@@ -47,7 +47,7 @@ def rules_command() -> None:
 @entitlements_cli.command("alerts")
 def alerts_command() -> None:
     """Run the alerts job now (the worker runs it every 15 minutes)."""
-    from . import alerts
+    from app.entitlements import alerts
 
     for name, count in alerts.run().items():
         click.echo(f"{name.replace('_', ' ')}: {count}")

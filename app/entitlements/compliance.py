@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement
 
+from app.cases.models import Agency, Case
 from app.core.time import as_utc, utcnow
-
-from ..cases.models import Agency, Case
-from ..extensions import db
-from .engine import Status
-from .models import CaseEntitlement
+from app.entitlements.engine import Status
+from app.entitlements.models import CaseEntitlement
+from app.extensions import db
 
 OUTCOMES = ("on_time", "late", "missed", "pending")
 _OUTCOME = {Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "missed",

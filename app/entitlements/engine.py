@@ -24,9 +24,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.core.vocabulary import INFORMATION_DELIVERED
-
-from . import calendar
-from .rules import Anchor, Kind, Rule
+from app.entitlements import calendar
+from app.entitlements.rules import Anchor, Kind, Rule
 
 
 class Status(StrEnum):

@@ -10,8 +10,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.time import utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 
 class CaseEntitlement(db.Model):

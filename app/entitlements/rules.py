@@ -25,8 +25,7 @@ from app.core.vocabulary import (
     RIGHTS,
 )
 from app.core.yaml_lines import LineDict, first_duplicate, load_with_lines
-
-from . import calendar
+from app.entitlements import calendar
 
 DEFAULT_RULES_PATH: Final = Path(__file__).resolve().parents[2] / "content/victims-code/rules.yaml"
 

@@ -17,16 +17,15 @@ from flask import current_app
 from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select, text, update
 
+from app.cases.models import Case, CaseVictim
+from app.cases.models import Milestone as MilestoneRow
 from app.core.bulk import insert_new
 from app.core.time import as_utc, utcnow
 from app.core.vocabulary import SENTENCE
-
-from ..cases.models import Case, CaseVictim
-from ..cases.models import Milestone as MilestoneRow
-from ..extensions import db
-from . import engine
-from .models import CaseEntitlement
-from .rules import DEFAULT_RULES_PATH, Rule, load_rules
+from app.entitlements import engine
+from app.entitlements.models import CaseEntitlement
+from app.entitlements.rules import DEFAULT_RULES_PATH, Rule, load_rules
+from app.extensions import db
 
 CHUNK = 2_000
 _FIELDS = ("right", "kind", "duty_holder", "status", "due_at", "met_at", "unknown_facts")
@@ -213,7 +212,7 @@ def _recompute_range(low: int, high: int | None, progress: Callable[[int], None]
 
 
 def _child(low: int, high: int | None, settings: dict, queue) -> None:
-    from .. import create_app
+    from app import create_app
 
     with create_app(settings).app_context():
         _recompute_range(low, high, queue.put)

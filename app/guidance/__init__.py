@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("guidance", __name__, template_folder="templates")
 
-from . import checker_views, directory_views, views  # noqa: E402,F401  (routes register on import)
+from app.guidance import checker_views, directory_views, views  # noqa: E402,F401  (routes register on import)

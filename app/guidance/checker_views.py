@@ -14,16 +14,15 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from app.accounts.policy import public
+from app.cases.rights_labels import RIGHTS as RIGHTS_TEXT
 from app.core.time import utcnow
-
-from ..accounts.policy import public
-from ..cases.rights_labels import RIGHTS as RIGHTS_TEXT
-from ..entitlements import checker
-from ..entitlements.service import rules
-from ..extensions import csrf, limiter
-from ..i18n import localized_route
-from . import bp
-from .labels import RIGHTS
+from app.entitlements import checker
+from app.entitlements.service import rules
+from app.extensions import csrf, limiter
+from app.guidance import bp
+from app.guidance.labels import RIGHTS
+from app.i18n import localized_route
 
 ROUTE = "/check-your-rights"
 # The order of the questions; "stage" and "when" depend on earlier answers.
@@ -193,7 +192,7 @@ def _results(answers: dict[str, str], today: dt.date, *, pdf: bool = False):
     html = render_template("guidance/checker_results.html", **context)
     if not pdf:
         return _private(html)
-    from ..documents.pdf import render_pdf  # WeasyPrint is slow to import: only when asked
+    from app.documents.pdf import render_pdf  # WeasyPrint is slow to import: only when asked
 
     response = Response(render_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="your-rights.pdf"'

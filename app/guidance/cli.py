@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..content import check_content
-from .search import sync_index
-from .service import content_store
+from app.content import check_content
+from app.guidance.search import sync_index
+from app.guidance.service import content_store
 
 
 @click.group("content", help="Check and index the guidance content.")
@@ -37,7 +37,7 @@ def check_command(strict: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Also list the pages in each group.")
 @with_appcontext
 def status_command(verbose: bool) -> None:
-    from ..content.status import translation_status
+    from app.content.status import translation_status
 
     rows = translation_status(content_store())
     click.echo(f"{'language':<10}{'current':>9}{'stale':>7}{'missing':>9}{'unreviewed':>12}")

@@ -13,14 +13,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from app.accounts.policy import public
 from app.directory.services import BOROUGHS, NEEDS, Service, find, load_cached
-
-from ..accounts.policy import public
-from ..http_cache import cached_page
-from ..i18n import enabled_languages, localized_route
-from ..languages import KNOWN
-from . import bp
-from .checker_views import CRIME_CHOICES
+from app.guidance import bp
+from app.guidance.checker_views import CRIME_CHOICES
+from app.http_cache import cached_page
+from app.i18n import enabled_languages, localized_route
+from app.languages import KNOWN
 
 FILTERS = ("need", "crime", "borough", "language")
 NEED_LABELS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from app.extensions import db
 
 
 class SearchDocument(db.Model):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template
 
-from ..content import PageView
-from ..documents.pdf import render_pdf
+from app.content import PageView
+from app.documents.pdf import render_pdf
 
 
 def page_pdf_response(view: PageView) -> Response:

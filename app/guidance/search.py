@@ -15,9 +15,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 
-from ..content import ContentStore
-from ..extensions import db
-from .models import SearchDocument
+from app.content import ContentStore
+from app.extensions import db
+from app.guidance.models import SearchDocument
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..content import ContentStore
+from app.content import ContentStore
 
 
 def content_store() -> ContentStore:

@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2_fragments.flask import render_block
 
-from ..accounts.policy import public
-from ..extensions import limiter
-from ..http_cache import cached_page
-from ..i18n import localized_route
-from . import bp
-from .labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES
-from .search import search
-from .service import content_store
+from app.accounts.policy import public
+from app.extensions import limiter
+from app.guidance import bp
+from app.guidance.labels import RIGHTS, SECTION_TITLES, STEP_SUMMARIES
+from app.guidance.search import search
+from app.guidance.service import content_store
+from app.http_cache import cached_page
+from app.i18n import localized_route
 
 
 @bp.app_context_processor
@@ -66,7 +66,9 @@ def page(lang: str, slug: str):
 @limiter.limit("30 per minute")
 @public
 def page_pdf(lang: str, slug: str):
-    from .pdf import page_pdf_response  # WeasyPrint is slow to import: only when a PDF is asked for
+    from app.guidance.pdf import (
+        page_pdf_response,  # WeasyPrint is slow to import: only when a PDF is asked for
+    )
 
     view = content_store().view(lang, slug)
     if view is None:

@@ -9,14 +9,14 @@ from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..accounts.models import Role
-from ..accounts.policy import login_required
-from ..cases.models import Case
-from ..entitlements import compliance
-from ..extensions import db
-from ..guidance.labels import RIGHTS
-from ..i18n import localized_route
-from . import bp
+from app.accounts.models import Role
+from app.accounts.policy import login_required
+from app.cases.models import Case
+from app.entitlements import compliance
+from app.extensions import db
+from app.guidance.labels import RIGHTS
+from app.i18n import localized_route
+from app.navigator import bp
 
 READERS = (Role.NAVIGATOR, Role.ADMIN)
 OUTCOME_NAMES = {

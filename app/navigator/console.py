@@ -19,15 +19,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import Role, User
+from app.cases.models import Milestone
 from app.core.time import as_utc, utcnow
+from app.extensions import db
+from app.notify.models import Notification
 from app.tasks.models import NavigatorTask
 from app.tasks.service import open_task
 from app.victim_requests import referrals, states
 from app.victim_requests.models import CallRecord, Message, Referral, VictimRequest
-
-from ..cases.models import Milestone
-from ..extensions import db
-from ..notify.models import Notification
 
 KINDS: Final = ("request", "referral", "message", "task")
 ASSIGNED: Final = ("me", "unassigned", "all")

@@ -14,23 +14,22 @@ from flask_babel import lazy_gettext as _l
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
+from app.accounts import audit
+from app.accounts.forms import DAYS
+from app.accounts.models import User
+from app.accounts.policy import login_required
+from app.cases.invitations import cases_of
+from app.cases.labels import MILESTONES
+from app.cases.models import Agency
+from app.extensions import db
+from app.i18n import localized_route
+from app.languages import KNOWN
+from app.navigator import bp
+from app.navigator import console as desk
+from app.navigator.task_views import NAVIGATORS, REASONS
 from app.victim_requests import labels, messages, referrals, service, states
 from app.victim_requests.models import Referral, VictimRequest
 from app.victim_requests.vps import clean_text
-
-from ..accounts import audit
-from ..accounts.forms import DAYS
-from ..accounts.models import User
-from ..accounts.policy import login_required
-from ..cases.invitations import cases_of
-from ..cases.labels import MILESTONES
-from ..cases.models import Agency
-from ..extensions import db
-from ..i18n import localized_route
-from ..languages import KNOWN
-from . import bp
-from . import console as desk
-from .task_views import NAVIGATORS, REASONS
 
 TEMPLATE = "navigator/victim.html"
 QUEUE_STATUSES = {"unanswered": _l("Waiting for a reply"), "open": _l("Open")}

@@ -13,14 +13,14 @@ import yaml
 from flask import current_app
 from sqlalchemy import select
 
-from ..accounts import audit
-from ..accounts.models import User
-from ..content import ContentStore, Page, Problem
-from ..content.check import check_text
-from ..content.parse import body_hash
-from ..extensions import db
-from . import files
-from .models import ContentRevision
+from app.accounts import audit
+from app.accounts.models import User
+from app.content import ContentStore, Page, Problem
+from app.content.check import check_text
+from app.content.parse import body_hash
+from app.extensions import db
+from app.navigator import files
+from app.navigator.models import ContentRevision
 
 FIELD_ORDER = (
     "title", "summary", "section", "order", "audience", "crime_types", "rights", "sources",

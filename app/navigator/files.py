@@ -9,7 +9,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..content.model import SECTIONS
+from app.content.model import SECTIONS
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

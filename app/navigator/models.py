@@ -8,8 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.time import utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 
 class ContentRevision(db.Model):

@@ -6,17 +6,16 @@ from flask import abort, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.accounts import audit
+from app.accounts.forms import DAYS
+from app.accounts.models import Role
+from app.accounts.policy import login_required
+from app.cases.labels import MILESTONES
+from app.cases.models import Case, Milestone
+from app.extensions import db
+from app.i18n import localized_route
 from app.navigator import bp
 from app.tasks import service as tasks
-
-from ..accounts import audit
-from ..accounts.forms import DAYS
-from ..accounts.models import Role
-from ..accounts.policy import login_required
-from ..cases.labels import MILESTONES
-from ..cases.models import Case, Milestone
-from ..extensions import db
-from ..i18n import localized_route
 
 NAVIGATORS = (Role.NAVIGATOR, Role.ADMIN)
 REASONS = {

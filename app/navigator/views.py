@@ -3,13 +3,13 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
-from ..accounts.models import Role
-from ..accounts.policy import login_required
-from ..content import SECTIONS, render_markdown
-from ..content.status import translation_status
-from ..i18n import localized_route
-from . import bp, editor, files
-from .forms import PageForm, PreviewForm
+from app.accounts.models import Role
+from app.accounts.policy import login_required
+from app.content import SECTIONS, render_markdown
+from app.content.status import translation_status
+from app.i18n import localized_route
+from app.navigator import bp, editor, files
+from app.navigator.forms import PageForm, PreviewForm
 
 EDITORS = (Role.EDITOR, Role.ADMIN)
 PAGE = "/navigator/content/<code:content_lang>/<section:section>/<slug:slug>"

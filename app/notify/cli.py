@@ -15,8 +15,8 @@ notify_cli = AppGroup("notify", help="Messages to victims and agencies.")
 @notify_cli.command("sweep")
 def sweep_command() -> None:
     """Send every message that is due now, and escalate unconfirmed critical updates."""
-    from .delivery import sweep
-    from .escalation import escalate_unconfirmed
+    from app.notify.delivery import sweep
+    from app.notify.escalation import escalate_unconfirmed
 
     tally = sweep()
     escalated = escalate_unconfirmed()
@@ -34,7 +34,7 @@ def sweep_command() -> None:
 )
 def sink_command(port: int, host: str) -> None:
     """Run the local SMTP mail sink (messages kept under MAIL_SINK_DIR)."""
-    from .sink import start
+    from app.notify.sink import start
 
     directory = Path(current_app.config["MAIL_SINK_DIR"])
     controller = start(directory, host=host, port=port)

@@ -16,16 +16,15 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from app.accounts.models import User
+from app.cases.models import Agency
 from app.core.crypto import decrypt
 from app.core.time import as_utc, utcnow
-
-from ..cases.models import Agency
-from ..extensions import db
-from . import webhooks
-from .email import send_email
-from .messages import compose, compose_for_agency
-from .models import CANCELLED, FAILED, PENDING, SENDING, SENT, Notification
-from .outbox import safe_time_for
+from app.extensions import db
+from app.notify import webhooks
+from app.notify.email import send_email
+from app.notify.messages import compose, compose_for_agency
+from app.notify.models import CANCELLED, FAILED, PENDING, SENDING, SENT, Notification
+from app.notify.outbox import safe_time_for
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=6)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import sink as mail_sink
+from app.notify import sink as mail_sink
 
 log = logging.getLogger(__name__)
 

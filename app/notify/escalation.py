@@ -7,13 +7,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from app.cases.models import CaseVictim, Milestone
 from app.core.time import utcnow
+from app.extensions import db
+from app.notify.models import UpdateConfirmation
+from app.notify.outbox import queue_webhook
 from app.tasks.service import open_task
-
-from ..cases.models import CaseVictim, Milestone
-from ..extensions import db
-from .models import UpdateConfirmation
-from .outbox import queue_webhook
 
 
 def escalate_unconfirmed(now: dt.datetime | None = None) -> int:

@@ -10,8 +10,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..accounts.models import User
-from ..accounts.service import external_url
+from app.accounts.models import User
+from app.accounts.service import external_url
 
 
 @dataclass(frozen=True)

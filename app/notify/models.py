@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 

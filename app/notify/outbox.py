@@ -12,15 +12,14 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.cases.models import Agency, CaseVictim, Milestone
 from app.core import vocabulary as v
 from app.core.bulk import insert_new
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from ..cases.models import Agency, CaseVictim, Milestone
-from ..extensions import db
-from .models import PENDING, Notification, UpdateConfirmation
-from .safe_times import next_safe_time
+from app.extensions import db
+from app.notify.models import PENDING, Notification, UpdateConfirmation
+from app.notify.safe_times import next_safe_time
 
 # Updates no victim should learn of by chance: they must say they have seen them.
 CRITICAL_TYPES = frozenset({v.OFFENDER_RELEASED, v.OFFENDER_ESCAPED, v.BAIL_CONDITIONS_CHANGED})
@@ -212,7 +211,7 @@ def _hand_to_worker(session: Session) -> None:
     try:
         if not current_app.config["NOTIFY_ENQUEUE"]:
             return
-        from .worker import enqueue
+        from app.notify.worker import enqueue
 
         enqueue(queued)
     except Exception:  # the sweep will find them

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from huey import RedisHuey, SqliteHuey, crontab
 
-from ..config import ROOT
+from app.config import ROOT
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ huey = _make_huey()
 
 @cache
 def _app():
-    from .. import create_app
+    from app import create_app
 
     return create_app()
 
@@ -49,15 +49,15 @@ def enqueue(queued: Iterable[tuple[int, dt.datetime]]) -> None:
 
 @huey.task()
 def deliver_notification(notification_id: int) -> str:
-    from .delivery import deliver
+    from app.notify.delivery import deliver
 
     return _in_app(lambda: deliver(notification_id))
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_outbox() -> dict:
-    from .delivery import sweep
-    from .escalation import escalate_unconfirmed
+    from app.notify.delivery import sweep
+    from app.notify.escalation import escalate_unconfirmed
 
     def work() -> dict:
         tally = dict(sweep())
@@ -70,7 +70,7 @@ def sweep_outbox() -> dict:
 @huey.on_startup()
 def _recover() -> None:
     """A worker that starts sends what was left behind, without waiting for the minute."""
-    from .delivery import sweep
+    from app.notify.delivery import sweep
 
     _in_app(sweep)
 
@@ -79,6 +79,6 @@ def _recover() -> None:
 def victims_code_alerts() -> dict:
     """Overdue statuses brought up to date; agencies alerted, navigators given what is still
     overdue, victims told of their own time limits."""
-    from ..entitlements import alerts
+    from app.entitlements import alerts
 
     return _in_app(alerts.run)

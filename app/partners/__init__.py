@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("partners", __name__)
 
-from . import request_views, views  # noqa: E402,F401  (routes register on import)
+from app.partners import request_views, views  # noqa: E402,F401  (routes register on import)

@@ -10,10 +10,9 @@ from flask import Response, request
 from sqlalchemy import select
 
 from app.core.bulk import insert_new
-
-from ..extensions import db
-from .errors import api_error
-from .models import IdempotencyRecord, PartnerClient
+from app.extensions import db
+from app.partners.errors import api_error
+from app.partners.models import IdempotencyRecord, PartnerClient
 
 MAX_KEY = 100
 

@@ -9,10 +9,9 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import token_hash
+from app.cases.models import Agency
 from app.core.time import as_utc, utcnow
-
-from ..cases.models import Agency
-from ..extensions import db
+from app.extensions import db
 
 SCOPES = ("cases:write", "events:write", "requests:read", "requests:write")
 

@@ -13,8 +13,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from .models import PartnerClient, PartnerToken, secret_hash
+from app.extensions import db
+from app.partners.models import PartnerClient, PartnerToken, secret_hash
 
 TOKEN_LIFETIME = 3600
 

@@ -7,7 +7,7 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from .schemas import (
+from app.partners.schemas import (
     MAX_ID,
     MAX_NOTE,
     REQUEST_KINDS,

@@ -10,22 +10,21 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from app.victim_requests import service, states
-from app.victim_requests.models import VictimRequest
-
-from ..cases.models import Agency, Case
-from ..extensions import db
-from . import bp
-from .idempotency import idempotent
-from .oauth import require_oauth
-from .schemas import (
+from app.cases.models import Agency, Case
+from app.extensions import db
+from app.partners import bp
+from app.partners.idempotency import idempotent
+from app.partners.oauth import require_oauth
+from app.partners.schemas import (
     ConflictSchema,
     RequestDetailSchema,
     RequestSchema,
     RequestsQuerySchema,
     RequestStatusSchema,
 )
-from .views import _json_body, _not_stored, api
+from app.partners.views import _json_body, _not_stored, api
+from app.victim_requests import service, states
+from app.victim_requests.models import VictimRequest
 
 
 def _agency() -> Agency:

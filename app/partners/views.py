@@ -12,22 +12,21 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from app.cases import invitations
+from app.cases import service as cases
+from app.cases.models import Case
 from app.core.crypto import encrypt
 from app.core.ids import new_public_id
-
-from ..cases import invitations
-from ..cases import service as cases
-from ..cases.models import Case
-from ..entitlements.models import CaseEntitlement
-from ..extensions import csrf, db, limiter
-from ..notify import webhooks
-from ..notify.outbox import queue_webhook
-from . import bp
-from .errors import api_error
-from .idempotency import idempotent
-from .oauth import authorization, require_oauth
-from .openapi import document
-from .schemas import (
+from app.entitlements.models import CaseEntitlement
+from app.extensions import csrf, db, limiter
+from app.notify import webhooks
+from app.notify.outbox import queue_webhook
+from app.partners import bp
+from app.partners.errors import api_error
+from app.partners.idempotency import idempotent
+from app.partners.oauth import authorization, require_oauth
+from app.partners.openapi import document
+from app.partners.schemas import (
     WEBHOOK_EVENTS,
     BatchEventSchema,
     BatchSchema,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401  (routes register on import)
+from app.site import views  # noqa: E402,F401  (routes register on import)

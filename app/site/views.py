@@ -5,9 +5,9 @@ import logging
 from flask import current_app, g, jsonify, redirect, session
 from sqlalchemy import text
 
-from ..accounts.policy import public
-from ..extensions import db
-from . import bp
+from app.accounts.policy import public
+from app.extensions import db
+from app.site import bp
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def exit_page():
     target = neutral
     record = g.get("user_session")
     if record is not None:
-        from ..accounts import audit, oidc, sessions
+        from app.accounts import audit, oidc, sessions
 
         audit.record("exit", actor=g.user, subject=g.user)
         sessions.end(record, "exit")

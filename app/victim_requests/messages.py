@@ -8,11 +8,10 @@ from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.core.time import utcnow
+from app.extensions import db
+from app.notify import outbox
 from app.tasks.service import open_task
 from app.victim_requests.models import Message
-
-from ..extensions import db
-from ..notify import outbox
 
 MAX_LENGTH = 5_000
 

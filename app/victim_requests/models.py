@@ -14,8 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-
-from ..extensions import db
+from app.extensions import db
 
 
 class VictimRequest(db.Model):

@@ -13,12 +13,11 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.time import utcnow
 from app.directory.services import Service, by_id, load_cached
+from app.extensions import db
+from app.notify import outbox
 from app.victim_requests import states
 from app.victim_requests.models import Referral
 from app.victim_requests.service import _record, new_reference
-
-from ..extensions import db
-from ..notify import outbox
 
 # What the victim may choose to share, in the order the form shows them.
 FIELDS = ("name", "email", "phone", "language", "safe_times", "crime_type", "needs")

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.cases.models import Agency, Case, CaseVictim
 from app.core.time import utcnow
+from app.entitlements.service import engine_history, rules
+from app.extensions import db
+from app.notify import outbox
 from app.victim_requests import states, vrr
 from app.victim_requests.models import StatusChange, VictimRequest
-
-from ..cases.models import Agency, Case, CaseVictim
-from ..entitlements.service import engine_history, rules
-from ..extensions import db
-from ..notify import outbox
 
 _ALPHABET = "23456789BCDFGHJKLMNPQRSTVWXYZ"  # no vowels (no words), no 0/O or 1/I
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from flask import Response, abort, g, redirect, render_template, request, url_for
 
 from app.accounts.models import Role
+from app.accounts.policy import login_required
+from app.cases import invitations
+from app.cases.models import Agency, Case, CaseVictim
 from app.core.time import utcnow
+from app.extensions import db, limiter
+from app.i18n import localized_route
+from app.languages import KNOWN
 from app.victim_requests import bp, labels, messages, referrals, service, states, vps, vrr
 from app.victim_requests.models import VictimRequest
 from app.victim_requests.questions import (
@@ -23,13 +29,6 @@ from app.victim_requests.questions import (
     YES_NO,
     problem_text,
 )
-
-from ..accounts.policy import login_required
-from ..cases import invitations
-from ..cases.models import Agency, Case, CaseVictim
-from ..extensions import db, limiter
-from ..i18n import localized_route
-from ..languages import KNOWN
 
 VICTIM = Role.VICTIM
 REVIEW_STEPS = ("reasons", "contact")

@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Final
 
 from app.core import vocabulary as v
-
-from ..entitlements.engine import Milestone
-from ..entitlements.rules import Anchor, Rule
+from app.entitlements.engine import Milestone
+from app.entitlements.rules import Anchor, Rule
 
 POLICE, CPS = "police", "cps"
 # The decision milestone -> the scheme that reviews it.

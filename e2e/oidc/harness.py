@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .keys import make_client_keys
+from e2e.oidc.keys import make_client_keys
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROVIDER_SCRIPT = Path(__file__).resolve().parent / "provider.mjs"

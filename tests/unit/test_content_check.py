@@ -1,8 +1,7 @@
 from app.config import ROOT
 from app.content import check_content
 from app.languages import KNOWN
-
-from .content_factory import write_page
+from tests.unit.content_factory import write_page
 
 
 def messages(problems):

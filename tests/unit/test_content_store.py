@@ -2,8 +2,7 @@ import logging
 import os
 
 from app.content import ContentStore, body_hash
-
-from .content_factory import write_page
+from tests.unit.content_factory import write_page
 
 
 def test_translation_fallback_and_stale_detection(tmp_path):
