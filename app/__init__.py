@@ -19,9 +19,9 @@ from app import (
     i18n,
     request_log,
     security,
+    sqlite,  # noqa: F401  (registers the SQLite connection settings)
     template_helpers,
 )
-from app import sqlite  # noqa: F401  (registers the SQLite connection settings)
 from app.config import ROOT, Config
 from app.content import ContentStore
 from app.extensions import babel, csrf, db, htmx, limiter, migrate
