@@ -43,6 +43,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
+    # For work that needs an app of its own in another process (a parallel recompute).
+    app.extensions["app_factory"] = create_app
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -73,9 +75,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         reload_seconds=app.config["CONTENT_RELOAD_SECONDS"],
     )
 
-    from app.entitlements import service as entitlements
+    # Capabilities fill in the infrastructure's registries: outbox channels, periodic jobs, what
+    # happens when a case changes.
+    from app import cases
+    from app.accounts import contact
+    from app.entitlements import hooks as entitlements
+    from app.victim_requests import channels as request_channels
 
     entitlements.init_app(app)
+    contact.init_app(app)
+    cases.init_app(app)
+    request_channels.init_app(app)
     converters.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -99,6 +109,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.cases import bp as cases_bp
     from app.demo import demo_command
     from app.entitlements.cli import entitlements_cli
+    from app.entitlements.views import bp as rights_bp
     from app.guidance import bp as guidance_bp
     from app.guidance.cli import content_cli
     from app.mydata import bp as mydata_bp
@@ -115,6 +126,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(navigator_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(rights_bp)
     app.register_blueprint(requests_bp)
     oauth.init_app(app)
     app.register_blueprint(guidance_bp)

@@ -125,7 +125,7 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
     )
     # The worker that sends messages from the outbox, as `make run` starts it.
     worker = subprocess.Popen(
-        [str(bin_dir / "huey_consumer"), "app.notify.worker.huey", "--workers", "2",
+        [str(bin_dir / "huey_consumer"), "app.worker.huey", "--workers", "2",
          "--worker-type", "thread"],
         cwd=ROOT,
         env=env,

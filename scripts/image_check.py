@@ -307,7 +307,7 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
             probe = image.chroot(["/bin/sh", "-c", image.healthcheck], env, check=False)
             ok = probe.returncode == 0
             checks.append(("HEALTHCHECK", ok, "exit 0" if ok else "failed"))
-        for label, module in (("worker (huey_consumer)", "app.notify.worker"),
+        for label, module in (("worker (huey_consumer)", "app.worker"),
                               ("mail sink", "app.notify.sink")):  # fmt: skip
             done = image.chroot(["python", "-c", f"import {module}"], env, check=False,
                                 capture_output=True)  # fmt: skip

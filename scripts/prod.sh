@@ -106,7 +106,7 @@ if [[ -z "${MAIL_SERVER:-}" ]]; then
   "$VENV/bin/flask" --app app notify sink --port "$MAIL_PORT" >/dev/null 2>&1 &
   children+=($!)
 fi
-"$VENV/bin/huey_consumer" app.notify.worker.huey --workers 2 --worker-type thread --logfile /dev/null >/dev/null 2>&1 &
+"$VENV/bin/huey_consumer" app.worker.huey --workers 2 --worker-type thread --logfile /dev/null >/dev/null 2>&1 &
 children+=($!)
 start_app() {  # one app server; its pid in a file (the fault tests stop one by it)
   "$VENV/bin/gunicorn" --workers "$APP_WORKERS" --bind "127.0.0.1:$1" \

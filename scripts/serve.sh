@@ -23,7 +23,7 @@ if [[ -z "${MAIL_SERVER:-}" ]]; then
   children+=($!)
   echo "Mail sink: SMTP on 127.0.0.1:$MAIL_PORT; messages in ${MAIL_SINK_DIR:-instance/mail}/"
 fi
-"$VENV/bin/huey_consumer" app.notify.worker.huey --workers 2 --worker-type thread --logfile /dev/null &
+"$VENV/bin/huey_consumer" app.worker.huey --workers 2 --worker-type thread --logfile /dev/null &
 children+=($!)
 echo "Worker: sending messages from the outbox (huey, ${REDIS_URL:+Redis}${REDIS_URL:-SQLite})"
 "$VENV/bin/gunicorn" --workers 2 --bind "127.0.0.1:$port" 'app:create_app()' &

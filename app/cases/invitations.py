@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from app.accounts import audit, passwords
 from app.accounts.models import User
+from app.cases.agency_messages import queue_webhook
+from app.cases.changes import changed
 from app.cases.models import Case, CaseVictim
 from app.core.time import as_utc, utcnow
 from app.extensions import db
@@ -42,9 +44,7 @@ def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
     victim.invitation_expires_at = utcnow() + VALID_FOR
     victim.invitation_failures = 0
     db.session.flush()
-    from app.entitlements.service import evaluate_cases
-
-    evaluate_cases([case.id])  # a date of birth can change which time limits apply
+    changed([case.id])  # a date of birth can change which time limits apply
     return victim, code
 
 
@@ -77,8 +77,6 @@ def link(
     victim.linked_at = utcnow()
     victim.invitation_code_hash = None  # used: it works once
     audit.record("case_linked", actor=user, subject=user)
-    from app.notify.outbox import queue_webhook
-
     queue_webhook(
         victim.case.agency,
         "victim.linked",

@@ -105,3 +105,23 @@ class CaseVictim(db.Model):
     invitation_failures: Mapped[int] = mapped_column(default=0)
 
     case: Mapped[Case] = relationship()
+
+
+class UpdateConfirmation(db.Model):
+    """A critical update (a release, an escape, changed bail conditions, a trial moved at short
+    notice) that the victim must say they have seen; if they do not, a navigator calls."""
+
+    __tablename__ = "update_confirmation"
+    __table_args__ = (UniqueConstraint("milestone_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(
+        ForeignKey("milestone.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    confirm_by: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

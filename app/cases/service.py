@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.cases.changes import changed
 from app.cases.models import Agency, Case, Milestone
+from app.cases.updates import queue_case_updates
 from app.core.bulk import insert_new
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-from app.entitlements.service import evaluate_cases
 from app.extensions import db
-from app.notify.outbox import queue_case_updates
 
 
 def find_case(agency: Agency, reference: str) -> Case | None:
@@ -28,7 +28,7 @@ def upsert_case(agency: Agency, reference: str, data: dict) -> tuple[Case, bool]
     for key, value in data.items():
         setattr(case, key, value)
     db.session.flush()
-    evaluate_cases([case.id])  # enhanced rights or the dates may change what is owed
+    changed([case.id])  # enhanced rights or the dates may change what is owed
     return case, created
 
 
@@ -76,7 +76,7 @@ def _store_events(agency: Agency, items: list[tuple[Case, dict]]) -> list[Milest
                          returning=Milestone)  # fmt: skip
     queue_case_updates(created, now)  # same transaction: the news and the duty to tell it
     # ... and what the Victims' Code now says is owed, for just the cases that changed.
-    evaluate_cases({m.case_id for m in created}, now, {m.type for m in created})
+    changed({m.case_id for m in created}, now, {m.type for m in created})
     return created
 
 

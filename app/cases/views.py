@@ -8,15 +8,12 @@ from sqlalchemy import and_, or_, select
 
 from app.accounts.models import Role
 from app.accounts.policy import login_required
-from app.cases import bp, invitations
+from app.cases import bp, invitations, updates
 from app.cases.forms import LinkCaseForm
 from app.cases.labels import MILESTONES
 from app.cases.models import Milestone
-from app.cases.rights_labels import RIGHTS
-from app.entitlements import service as entitlements
 from app.extensions import db, limiter
 from app.i18n import localized_route
-from app.notify import outbox
 
 PAGE_SIZE = 10
 
@@ -71,11 +68,11 @@ def timeline(lang: str, public_id: str):
     more = len(milestones) > PAGE_SIZE
     context = {
         "link": link,
-        "awaiting": outbox.awaiting_confirmation(g.user, link.case_id),
+        "awaiting": updates.awaiting_confirmation(g.user, link.case_id),
         "milestones": milestones[:PAGE_SIZE],
         "more": more,
         "seen": request.args.get("seen"),
-        "critical": outbox.CRITICAL_TYPES,
+        "critical": updates.CRITICAL_TYPES,
         "labels": MILESTONES,
     }
     if "HX-Request" in request.headers:
@@ -96,44 +93,6 @@ def confirm_seen(lang: str, public_id: str, milestone_id: str):
     )
     if milestone is None:
         abort(404)
-    if outbox.confirm(g.user, milestone):
+    if updates.confirm(g.user, milestone):
         db.session.commit()
     return redirect(url_for("cases.timeline", public_id=link.public_id, seen=milestone.public_id))
-
-
-@localized_route(bp, "/account/cases/<pid:public_id>/rights")
-@login_required(Role.VICTIM)
-def rights(lang: str, public_id: str):
-    """What the Victims' Code says the victim is owed on this case, and the time limits on what
-    they can do; each duty with "I was not told about this"."""
-    link = invitations.case_of(g.user, public_id)
-    if link is None:
-        abort(404)
-    items = entitlements.for_case(link.case_id)
-    windows = [e for e in items if e.kind == "window"]
-    duties = [e for e in items if e.kind != "window"]
-    return render_template(
-        "cases/rights.html",
-        link=link,
-        windows=windows,
-        duties=duties,
-        labels=RIGHTS,
-        guidance=entitlements.guidance_slugs(),
-        reported=request.args.get("reported"),
-    )
-
-
-@localized_route(
-    bp, "/account/cases/<pid:public_id>/rights/<int:entitlement_id>/not-told", methods=["POST"]
-)
-@login_required(Role.VICTIM)
-def not_told(lang: str, public_id: str, entitlement_id: int):
-    """The victim says they were not told or offered something: a navigator looks into it, and
-    it counts against the duty holder in the compliance figures."""
-    link = invitations.case_of(g.user, public_id)
-    item = link and entitlements.find(link.case_id, entitlement_id)
-    if item is None:
-        abort(404)
-    entitlements.report_not_told(item, g.user)
-    db.session.commit()
-    return redirect(url_for("cases.rights", public_id=link.public_id, reported=item.id))

@@ -12,7 +12,9 @@ from collections import defaultdict
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from app.accounts import contact
 from app.accounts.models import User
+from app.cases import agency_messages
 from app.cases.models import Agency, Case, CaseVictim
 from app.core.time import as_utc, utcnow
 from app.entitlements import calendar
@@ -56,8 +58,10 @@ def alert_agencies(now: dt.datetime) -> int:
         items = by_agency[agency.id]
         summary = {"count": len(items), "overdue": sum(i["status"] == "overdue" for i in items),
                    "items": items}  # fmt: skip
-        outbox.queue_webhook(agency, "entitlements.attention", summary, key=f"attention:{stamp}")
-        outbox.queue_agency_email(
+        agency_messages.queue_webhook(
+            agency, "entitlements.attention", summary, key=f"attention:{stamp}"
+        )
+        agency_messages.queue_agency_email(
             agency, "entitlements.attention", summary, key=f"attention:{stamp}"
         )
     if rows:
@@ -123,13 +127,13 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
     ).all()  # fmt: skip
     messages = []
     for item, user in rows:
-        when = outbox.safe_time_for(user, now)
+        when = contact.safe_time_for(user, now)
         if when is None or when >= as_utc(item.due_at):
             continue
         stage = "closing" if as_utc(item.due_at) - now <= CLOSING_SOON else "open"
         messages.append({
             "dedupe_key": f"window-{stage}:{item.key}:{user.id}", "kind": "time_limit",
-            "channel": outbox.channel_for(user), "user_id": user.id,
+            "channel": contact.channel_for(user), "user_id": user.id,
             "payload": {"case": item.case_id}, "not_before": when,
         })  # fmt: skip
     return outbox.queue_messages(messages)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from queue import Empty
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select, text, update
 
@@ -31,7 +31,7 @@ CHUNK = 2_000
 _FIELDS = ("right", "kind", "duty_holder", "status", "due_at", "met_at", "unknown_facts")
 
 
-def init_app(app) -> None:
+def load_rules_into(app: Flask) -> None:
     """Load the rules at start-up: a broken rules file stops the app, naming file, line, rule."""
     path = app.config["CONTENT_DIR"] / "victims-code" / "rules.yaml"
     if path.exists():  # the rules go with the guidance pages they link to
@@ -211,10 +211,8 @@ def _recompute_range(low: int, high: int | None, progress: Callable[[int], None]
         progress(len(ids))
 
 
-def _child(low: int, high: int | None, settings: dict, queue) -> None:
-    from app import create_app
-
-    with create_app(settings).app_context():
+def _child(low: int, high: int | None, settings: dict, queue, factory: Callable) -> None:
+    with factory(settings).app_context():
         _recompute_range(low, high, queue.put)
     queue.put(None)  # this part is finished
 
@@ -239,8 +237,11 @@ def recompute_all(progress: Callable[[int], None] = lambda _n: None, workers: in
     db.session.close()
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared connections
     queue = context.Queue()
+    # The factory that made this app makes each process's own (entitlements sit below it).
+    factory = current_app.extensions["app_factory"]
     processes = [
-        context.Process(target=_child, args=(lo, hi, settings, queue)) for lo, hi in bounds
+        context.Process(target=_child, args=(lo, hi, settings, queue, factory))
+        for lo, hi in bounds
     ]
     for process in processes:
         process.start()
@@ -325,3 +326,4 @@ def report_not_told(item: CaseEntitlement, user) -> bool:
         milestone_id=item.trigger_id,
     )
     return True
+

@@ -14,14 +14,15 @@ notify_cli = AppGroup("notify", help="Messages to victims and agencies.")
 
 @notify_cli.command("sweep")
 def sweep_command() -> None:
-    """Send every message that is due now, and escalate unconfirmed critical updates."""
+    """Send every message that is due now, then run the jobs that go with every sweep (such as
+    escalating unconfirmed critical updates to navigators)."""
     from app.notify.delivery import sweep
-    from app.notify.escalation import escalate_unconfirmed
+    from app.notify.worker import minute_jobs
 
     tally = sweep()
-    escalated = escalate_unconfirmed()
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) or "nothing due")
-    click.echo(f"critical updates escalated to navigators: {escalated}")
+    for name, work in minute_jobs().items():
+        click.echo(f"{name}: {work()}")
 
 
 @notify_cli.command("sink")

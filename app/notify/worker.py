@@ -1,4 +1,6 @@
-"""The background worker (huey): `huey_consumer app.notify.worker.huey`, started by `make run`.
+"""The background worker (huey). Started as `huey_consumer app.worker.huey` by `make run`: that
+entry point builds the app, whose capabilities register their periodic jobs here as it is made,
+and binds it to this worker.
 
 The queue is only a doorbell. The outbox table is the truth: a task says "look at message N now";
 the minute sweep and the sweep at start-up find anything a lost task, a dead worker or a queue
@@ -9,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
-from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from flask import Flask
 from huey import RedisHuey, SqliteHuey, crontab
 
 from app.config import ROOT
@@ -28,18 +30,44 @@ def _make_huey():
 
 
 huey = _make_huey()
+# The app the worker's tasks run in: one per worker process, set by app/worker.py.
+_bound: dict[str, Flask] = {}
+_jobs: dict[str, Any] = {}
+_minute_jobs: dict[str, Callable[[], Any]] = {}
 
 
-@cache
-def _app():
-    from app import create_app
-
-    return create_app()
+def bind(app: Flask) -> None:
+    _bound["app"] = app
 
 
 def _in_app(work: Callable[[], T]) -> T:
-    with _app().app_context():
+    try:
+        app = _bound["app"]
+    except KeyError:
+        raise RuntimeError(
+            "no app bound: start the worker as `huey_consumer app.worker.huey`"
+        ) from None
+    with app.app_context():
         return work()
+
+
+def periodic(name: str, schedule: Any, work: Callable[[], Any]) -> None:
+    """Run `work` in the app on `schedule` (a huey crontab). Called by the capability that owns
+    the job, at init_app; registering a name again (every app made in one process) is a no-op."""
+    if name in _jobs:
+        return
+    huey.periodic_task(schedule, name=name)(lambda: _in_app(work))
+    _jobs[name] = (schedule, work)
+
+
+def every_minute(name: str, work: Callable[[], Any]) -> None:
+    periodic(name, crontab(minute="*"), work)
+    _minute_jobs[name] = work
+
+
+def minute_jobs() -> dict[str, Callable[[], Any]]:
+    """The jobs that run with every sweep (`flask notify sweep` runs them too)."""
+    return dict(_minute_jobs)
 
 
 def enqueue(queued: Iterable[tuple[int, dt.datetime]]) -> None:
@@ -57,14 +85,8 @@ def deliver_notification(notification_id: int) -> str:
 @huey.periodic_task(crontab(minute="*"))
 def sweep_outbox() -> dict:
     from app.notify.delivery import sweep
-    from app.notify.escalation import escalate_unconfirmed
 
-    def work() -> dict:
-        tally = dict(sweep())
-        tally["escalated"] = escalate_unconfirmed()
-        return tally
-
-    return _in_app(work)
+    return _in_app(lambda: dict(sweep()))
 
 
 @huey.on_startup()
@@ -73,12 +95,3 @@ def _recover() -> None:
     from app.notify.delivery import sweep
 
     _in_app(sweep)
-
-
-@huey.periodic_task(crontab(minute="*/15"))
-def victims_code_alerts() -> dict:
-    """Overdue statuses brought up to date; agencies alerted, navigators given what is still
-    overdue, victims told of their own time limits."""
-    from app.entitlements import alerts
-
-    return _in_app(alerts.run)

@@ -14,13 +14,13 @@ from werkzeug.exceptions import HTTPException
 
 from app.cases import invitations
 from app.cases import service as cases
+from app.cases.agency_messages import queue_webhook
 from app.cases.models import Case
 from app.core.crypto import encrypt
 from app.core.ids import new_public_id
 from app.entitlements.models import CaseEntitlement
 from app.extensions import csrf, db, limiter
 from app.notify import webhooks
-from app.notify.outbox import queue_webhook
 from app.partners import bp
 from app.partners.errors import api_error
 from app.partners.idempotency import idempotent

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from app.accounts import contact
 from app.accounts.models import User
 from app.core.time import utcnow
 from app.extensions import db
-from app.notify import outbox
 from app.tasks.service import open_task
 from app.victim_requests.models import Message
 
@@ -46,7 +46,7 @@ def post_from_navigator(navigator: User, victim: User, body: str) -> Message:
         .where(Message.victim_id == victim.id, Message.from_victim, Message.read_at.is_(None))
         .values(read_at=now)
     )
-    outbox.queue_victim_update(victim, f"message:{message.public_id}")
+    contact.queue_victim_update(victim, f"message:{message.public_id}")
     return message
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
+from app.accounts import contact
 from app.accounts.models import User
 from app.core.time import utcnow
 from app.directory.services import Service, by_id, load_cached
@@ -127,7 +128,7 @@ def change_status(
     _record(referral, before, target, actor, user=user, note=note, subject="referral")
     victim = db.session.get(User, referral.user_id)
     if actor != states.VICTIM and victim is not None:
-        outbox.queue_victim_update(victim, f"referral:{referral.public_id}:{target}")
+        contact.queue_victim_update(victim, f"referral:{referral.public_id}:{target}")
 
 
 def by_public_id(public_id: str) -> Referral | None:

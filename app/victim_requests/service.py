@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.accounts import contact
 from app.accounts.models import User
+from app.cases import agency_messages
 from app.cases.models import Agency, Case, CaseVictim
 from app.core.time import utcnow
 from app.entitlements.service import engine_history, rules
 from app.extensions import db
-from app.notify import outbox
 from app.victim_requests import states, vrr
 from app.victim_requests.models import StatusChange, VictimRequest
 
@@ -196,8 +197,8 @@ def tell_agency(item: VictimRequest, agency: Agency, event: str) -> None:
         "status": item.status, "case": case.public_id, "case_reference": case.reference,
     }  # fmt: skip
     key = f"{event}:{item.public_id}:{item.status}"
-    outbox.queue_webhook(agency, event, data, key)
-    outbox.queue_agency_email(agency, event, {"count": 1}, key)
+    agency_messages.queue_webhook(agency, event, data, key)
+    agency_messages.queue_agency_email(agency, event, {"count": 1}, key)
 
 
 def change_status(
@@ -212,7 +213,7 @@ def change_status(
     _record(item, before, target, actor, user=user, agency=agency, note=note)
     victim = db.session.get(User, item.user_id)
     if actor != states.VICTIM and victim is not None:
-        outbox.queue_victim_update(victim, f"request:{item.public_id}:{target}")
+        contact.queue_victim_update(victim, f"request:{item.public_id}:{target}")
     if actor == states.VICTIM or (actor == states.NAVIGATOR and target == "withdrawn"):
         routed = db.session.get(Agency, item.agency_id) if item.agency_id else None
         if routed is not None:

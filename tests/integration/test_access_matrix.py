@@ -104,8 +104,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     "cases.link_case": {**signed_in_only(), **dict.fromkeys(STAFF, NOT_FOUND)},
     "cases.timeline": {**signed_in_only(NOT_FOUND)},  # nobody's case: not found for everyone
     "cases.confirm_seen": everyone(NOT_ALLOWED),
-    "cases.rights": {**signed_in_only(NOT_FOUND)},
-    "cases.not_told": everyone(NOT_ALLOWED),
+    "rights.case_rights": {**signed_in_only(NOT_FOUND)},
+    "rights.not_told": everyone(NOT_ALLOWED),
     "navigator.task_list": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},
     "navigator.task_done": everyone(NOT_ALLOWED),
     "navigator.compliance_report": {**signed_in_only(NOT_FOUND), "navigator": OK, "admin": OK},

@@ -13,12 +13,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import delete, func, select
 
+from app.accounts import contact
 from app.cases import service as cases
+from app.cases import updates
+from app.cases.models import UpdateConfirmation
+from app.cases.updates import escalate_unconfirmed
 from app.core.time import utcnow
 from app.extensions import db
-from app.notify import delivery, outbox, webhooks
-from app.notify.escalation import escalate_unconfirmed
-from app.notify.models import Notification, UpdateConfirmation
+from app.notify import delivery, webhooks
+from app.notify.models import Notification
 from app.notify.safe_times import LONDON
 from app.tasks.models import NavigatorTask
 from tests.factories import create_linked_case, create_user, post_form, sign_in
@@ -67,7 +70,7 @@ def queued(user) -> list[Notification]:
 
 def test_an_update_in_safe_hours_is_sent_and_says_nothing_about_the_crime(mail_sink):
     user, case = victim()
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     [notification] = queued(user)
     assert notification.kind == "case_update" and notification.channel == "email"
@@ -86,7 +89,7 @@ def test_an_update_in_safe_hours_is_sent_and_says_nothing_about_the_crime(mail_s
 
 def test_the_hub_is_named_only_when_the_victim_said_so(mail_sink, app):
     _user, case = victim(may_name_hub=True)
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     delivery.sweep(now=TUESDAY_10)
     [message] = mail_sink()
@@ -96,7 +99,7 @@ def test_the_hub_is_named_only_when_the_victim_said_so(mail_sink, app):
 
 def test_messages_are_in_the_victims_language(mail_sink):
     _user, case = victim(language="cy")
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     delivery.sweep(now=TUESDAY_10)
     [message] = mail_sink()
@@ -106,7 +109,7 @@ def test_messages_are_in_the_victims_language(mail_sink):
 
 def test_outside_safe_times_the_message_waits(mail_sink):
     user, case = victim(safe_days="sat", safe_from="18:00", safe_to="20:00")
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     [notification] = queued(user)
     saturday_6pm = dt.datetime(2026, 11, 28, 18, 0, tzinfo=LONDON)
@@ -118,7 +121,7 @@ def test_outside_safe_times_the_message_waits(mail_sink):
 
 def test_changed_safe_times_apply_to_messages_already_waiting(mail_sink):
     user, case = victim()
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     user.safe_days = "sun"
     db.session.commit()
@@ -133,16 +136,16 @@ def test_changed_safe_times_apply_to_messages_already_waiting(mail_sink):
 def test_updates_arriving_together_make_one_message(mail_sink):
     user, case = victim()
     for _ in range(5):
-        outbox.queue_case_update(event(case), now=TUESDAY_10)
+        updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     assert len(queued(user)) == 1
 
 
 def test_acknowledgements_and_opted_out_victims_get_no_message():
     user, case = victim()
-    outbox.queue_case_update(event(case, "information_delivered"), now=TUESDAY_10)
+    updates.queue_case_update(event(case, "information_delivered"), now=TUESDAY_10)
     quiet, quiet_case = victim(contact_channel="none")
-    outbox.queue_case_update(event(quiet_case), now=TUESDAY_10)
+    updates.queue_case_update(event(quiet_case), now=TUESDAY_10)
     db.session.commit()
     assert queued(user) == [] and queued(quiet) == []
 
@@ -163,7 +166,7 @@ def test_an_event_from_the_api_queues_in_the_same_transaction(client, app):
 
 def test_text_messages_without_notify_land_in_the_sink_addressed_to_the_phone(mail_sink):
     _user, case = victim(contact_channel="sms", phone="07700900982")
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     delivery.sweep(now=TUESDAY_10)
     [message] = mail_sink()
@@ -200,7 +203,7 @@ def receiver():
 
 def test_gov_uk_notify_is_used_when_a_key_is_set(app, receiver, mail_sink):
     user, case = victim(contact_channel="sms", phone="07700900982")
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     settings = {
         "NOTIFY_API_KEY": f"test-{uuid.uuid4()}-{uuid.uuid4()}",
@@ -227,7 +230,7 @@ def test_gov_uk_notify_is_used_when_a_key_is_set(app, receiver, mail_sink):
 
 def test_a_failing_channel_backs_off_then_gives_up(app, monkeypatch):
     user, case = victim()
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
 
     def broken(*args, **kwargs):
@@ -254,12 +257,12 @@ def test_a_failing_channel_backs_off_then_gives_up(app, monkeypatch):
 
 def test_a_message_claimed_by_a_dead_worker_is_sent_again_and_kept_once(app, mail_sink):
     user, case = victim()
-    outbox.queue_case_update(event(case), now=TUESDAY_10)
+    updates.queue_case_update(event(case), now=TUESDAY_10)
     db.session.commit()
     [notification] = queued(user)
     # A worker claims it and sends it, then dies before recording that it did.
     assert delivery.claim(notification.id, TUESDAY_10)
-    delivery._send_to_victim(db.session.get(Notification, notification.id), TUESDAY_10)
+    contact.send_to_account_holder(db.session.get(Notification, notification.id), TUESDAY_10)
     db.session.rollback()
     # Inside the lease nobody else touches it; after it, another worker sends it again.
     assert delivery.sweep(now=TUESDAY_10 + dt.timedelta(seconds=10)) == {}
@@ -272,7 +275,7 @@ def test_a_message_claimed_by_a_dead_worker_is_sent_again_and_kept_once(app, mai
 def critical_for(user_fields=None, type_="offender_released", detail=None):
     user, case = victim(**(user_fields or {}))
     milestone = event(case, type_, detail=detail)
-    outbox.queue_case_update(milestone, now=TUESDAY_10)
+    updates.queue_case_update(milestone, now=TUESDAY_10)
     db.session.commit()
     return user, case, milestone
 
@@ -317,7 +320,7 @@ def test_a_victim_who_chose_no_messages_still_gets_a_call_about_a_release():
 )
 def test_what_counts_as_critical(type_, detail, critical):
     milestone = cases.Milestone(type=type_, detail=detail)
-    assert outbox.is_critical(milestone, TUESDAY_10) is critical
+    assert updates.is_critical(milestone, TUESDAY_10) is critical
 
 
 def test_the_victim_confirms_on_the_timeline(app):

@@ -17,9 +17,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
 
+from app.cases import updates
+from app.cases.models import Milestone, UpdateConfirmation
+from app.core.time import utcnow
 from app.extensions import db
-from app.notify import outbox, sink
-from app.notify.models import Notification, UpdateConfirmation
+from app.notify import sink
+from app.notify.models import Notification
 from tests.factories import create_linked_case, create_user
 
 pytestmark = pytest.mark.usefixtures("app_context")
@@ -50,7 +53,7 @@ def _worker(env: dict, log: Path) -> subprocess.Popen:
     # Its log goes to a file: a pipe nobody reads fills up and stops the worker mid-write.
     with open(log, "ab") as out:
         return subprocess.Popen(
-            [str(consumer), "app.notify.worker.huey", "--workers", "1", "--worker-type", "thread"],
+            [str(consumer), "app.worker.huey", "--workers", "1", "--worker-type", "thread"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=out,
@@ -85,12 +88,12 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(app, tmp
             "23:59",
         )
         _case, _victim = create_linked_case(user=user)
-        milestone = outbox.Milestone(case_id=_case.id, agency_id=_case.agency_id,
+        milestone = Milestone(case_id=_case.id, agency_id=_case.agency_id,
                                      agency_event_id=f"w-{user.id}", type="charged",
-                                     occurred_at=outbox.utcnow())  # fmt: skip
+                                     occurred_at=utcnow())  # fmt: skip
         db.session.add(milestone)
         db.session.flush()
-        outbox.queue_case_update(milestone)
+        updates.queue_case_update(milestone)
     db.session.commit()
     assert _statuses() == ["pending"] * MESSAGES
 
