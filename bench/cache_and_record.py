@@ -83,7 +83,7 @@ def main() -> None:
         f"| `{PAGE}` once | {plain[0]} | {plain[1]:,} |",
         f"| then {JUNK} query strings it does not read | {after_junk[0]} | {after_junk[1]:,} |",
         f"| then {len(NEEDS) * len(BOROUGHS)} support-directory filters "
-        f"(cap {cap or 'none'}) | {directory[0]} | {directory[1]:,} |",
+        f"(cap {cap:,} bytes) | {directory[0]} | {directory[1]:,} |",
         "",
         "| victim's record page, 1 GET | 1 of each kind | 10 of each kind |",
         "|---|---:|---:|",

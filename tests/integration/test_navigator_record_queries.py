@@ -22,7 +22,7 @@ from tests.integration.test_navigator_console import NAVIGATOR_CHANNEL, PDF, sta
 
 pytestmark = pytest.mark.usefixtures("app_context")
 
-MAX_STATEMENTS = 30  # the page's whole request: session, user, audit row and commit included
+MAX_STATEMENTS = 20  # the page's whole request (16): session, user, audit row and commit included
 
 
 def victim_with(count: int, navigators: list[User]) -> User:
