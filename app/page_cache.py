@@ -112,10 +112,11 @@ class AnonymousPageCache:
         if args is None:  # not (yet) known to be a cacheable page: ask the app as it is
             return self._render_and_keep(path, htmx, version, environ, start_response)
         query = page_query(environ.get("QUERY_STRING", ""), args)
+        key = (path, query, htmx, version)
         with self._lock:
-            entry = self.entries.get((path, query, htmx, version))
+            entry = self.entries.get(key)
             if entry is not None:
-                self.entries.move_to_end((path, query, htmx, version))
+                self.entries.move_to_end(key)  # the most recently used
         if entry is None:
             environ["QUERY_STRING"] = query  # the page sees only what its key says
             return self._render_and_keep(path, htmx, version, environ, start_response)
