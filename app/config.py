@@ -164,6 +164,10 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
 
         self.SEARCH_MAX_QUERY_LENGTH = 100
+        # The rendered-page cache for anonymous readers (page_cache.py), a process: bodies and
+        # headers. Every page of the site in all ten languages, once, is about 8.5 MB (460
+        # pages); least recently used first out, so the pages people read stay.
+        self.PAGE_CACHE_MAX_BYTES = int(env.get("PAGE_CACHE_MAX_BYTES", str(8 * 1024 * 1024)))
         # No request body the hub accepts is anywhere near this (a batch of 500 events is ~150 KB).
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.LOG_REQUESTS = _flag("LOG_REQUESTS", True)

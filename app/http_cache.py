@@ -8,7 +8,7 @@ cached for a year. The rendered-page cache itself is in page_cache.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
@@ -24,16 +24,21 @@ def is_anonymous() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
 
 
-def cached_page(view: Callable) -> Callable:
-    """Mark a view's anonymous GET response as the same for every reader (see page_cache.py)."""
+def cached_page(view: Callable | None = None, *, args: Collection[str] = ()) -> Callable:
+    """Mark a view's anonymous GET response as the same for every reader (see page_cache.py):
+    `@cached_page` for a page that reads no query parameter, `@cached_page(args=("need", …))`
+    for one whose response depends on those (and on no other)."""
 
-    @wraps(view)
-    def wrapper(**kwargs: Any) -> Any:
-        if request.method == "GET" and is_anonymous():
-            mark_cacheable()
-        return view(**kwargs)
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(**kwargs: Any) -> Any:
+            if request.method == "GET" and is_anonymous():
+                mark_cacheable(args)
+            return view(**kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator if view is None else decorator(view)
 
 
 def init_app(app: Flask, version: Callable[[], str]) -> None:
@@ -42,6 +47,7 @@ def init_app(app: Flask, version: Callable[[], str]) -> None:
         session_cookie=app.config["SESSION_COOKIE_NAME"],
         version=version,
         log_requests=app.config["LOG_REQUESTS"],
+        max_bytes=app.config["PAGE_CACHE_MAX_BYTES"],
     )
 
     @app.after_request

@@ -20,6 +20,7 @@ from app.guidance.checker_views import CRIME_CHOICES
 from app.http_cache import cached_page
 from app.i18n import enabled_languages, localized_route
 from app.languages import KNOWN
+from app.page_cache import not_cacheable
 
 FILTERS = ("need", "crime", "borough", "language")
 NEED_LABELS = {
@@ -77,7 +78,7 @@ def _languages(service: Service) -> list[tuple[str, str]]:
 
 
 @localized_route(bp, "/support-services")
-@cached_page
+@cached_page(args=FILTERS)
 @public
 def support_directory(lang: str):
     services = load_cached(current_app.config["CONTENT_DIR"] / "services.yaml")
@@ -92,6 +93,8 @@ def support_directory(lang: str):
             chosen[name] = value
         else:
             errors[name] = str(ERRORS[name])
+    if errors:
+        not_cacheable()  # every misspelt value would make an entry
     results = [] if errors else find(services, **chosen)
     count = ngettext("%(num)s service", "%(num)s services", len(results))
     return render_template(

@@ -17,16 +17,23 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
-from app.cases.models import Milestone
+from app.cases.models import Case, CaseVictim, Milestone
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.notify.models import Notification
 from app.tasks.models import NavigatorTask
 from app.tasks.service import open_task
 from app.victim_requests import referrals, states
-from app.victim_requests.models import CallRecord, Message, Referral, VictimRequest
+from app.victim_requests.models import (
+    CallRecord,
+    Message,
+    Referral,
+    StatusChange,
+    VictimRequest,
+)
 
 KINDS: Final = ("request", "referral", "message", "task")
 ASSIGNED: Final = ("me", "unassigned", "all")
@@ -233,17 +240,66 @@ def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | Non
 # --- A victim's page ----------------------------------------------------------------------------
 
 
-def recent_milestones(case_ids: Iterable[int], per_case: int = 5) -> dict[int, list[Milestone]]:
-    found: dict[int, list[Milestone]] = {}
-    for case_id in set(case_ids):
-        found[case_id] = list(
-            db.session.scalars(
-                select(Milestone)
-                .where(Milestone.case_id == case_id)
-                .order_by(Milestone.occurred_at.desc(), Milestone.id.desc())
-                .limit(per_case)
-            )
+def cases_of(victim: User) -> list[CaseVictim]:
+    """The victim's links to cases, each with its case and the case's agency, in one query."""
+    return list(
+        db.session.scalars(
+            select(CaseVictim)
+            .where(CaseVictim.user_id == victim.id)
+            .options(joinedload(CaseVictim.case).joinedload(Case.agency))
+            .order_by(CaseVictim.linked_at)
         )
+    )
+
+
+def recent_milestones(case_ids: Iterable[int], per_case: int = 5) -> dict[int, list[Milestone]]:
+    """The latest `per_case` milestones of each case, newest first, in one query."""
+    wanted = set(case_ids)
+    found: dict[int, list[Milestone]] = {case_id: [] for case_id in wanted}
+    if not wanted:
+        return found
+    newest_first = (Milestone.occurred_at.desc(), Milestone.id.desc())
+    ranked = (
+        select(
+            Milestone.id,
+            func.row_number()
+            .over(partition_by=Milestone.case_id, order_by=newest_first)
+            .label("rank"),
+        )
+        .where(Milestone.case_id.in_(wanted))
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Milestone)
+        .join(ranked, ranked.c.id == Milestone.id)
+        .where(ranked.c.rank <= per_case)
+        .order_by(*newest_first)
+    )
+    for milestone in rows:
+        found[milestone.case_id].append(milestone)
+    return found
+
+
+def histories(
+    requests: Iterable[VictimRequest], their_referrals: Iterable[Referral]
+) -> dict[tuple[str, int], list[StatusChange]]:
+    """Each request's and referral's status history, oldest first, keyed ("request", id) and
+    ("referral", id), in one query."""
+    ids = {"request": {r.id for r in requests}, "referral": {r.id for r in their_referrals}}
+    found: dict[tuple[str, int], list[StatusChange]] = {
+        (subject, i): [] for subject, wanted in ids.items() for i in wanted
+    }
+    clauses = [
+        and_(StatusChange.subject == subject, StatusChange.subject_id.in_(wanted))
+        for subject, wanted in ids.items() if wanted
+    ]  # fmt: skip
+    if not clauses:
+        return found
+    steps = db.session.scalars(
+        select(StatusChange).where(or_(*clauses)).order_by(StatusChange.at, StatusChange.id)
+    )
+    for step in steps:
+        found[(step.subject, step.subject_id)].append(step)
     return found
 
 
@@ -279,13 +335,30 @@ def record_call(navigator: User, victim: User, outcome: str, note: str | None) -
     return call
 
 
+def _chase_key(item: VictimRequest) -> str:
+    # service.tell_agency's key for a chase of this request at its present status
+    return f"webhook:{item.agency_id}:request.chase:{item.public_id}:{item.status}"
+
+
 def chased_at(item: VictimRequest) -> dt.datetime | None:
     """When the agency was chased about this request at its present status, if it was.
 
-    service.tell_agency queues one webhook per event, request and status (its key below), so a
+    service.tell_agency queues one webhook per event, request and status (its key above), so a
     second chase at the same status sends nothing: the page says when the first one went."""
-    if item.agency_id is None:
-        return None
-    key = f"webhook:{item.agency_id}:request.chase:{item.public_id}:{item.status}"
-    at = db.session.scalar(select(Notification.created_at).where(Notification.dedupe_key == key))
-    return as_utc(at) if at else None
+    return chased_at_each([item])[item.id]
+
+
+def chased_at_each(items: Iterable[VictimRequest]) -> dict[int, dt.datetime | None]:
+    """chased_at for each request, by its id, in one query."""
+    items = list(items)
+    keys = {_chase_key(item): item.id for item in items if item.agency_id is not None}
+    found: dict[int, dt.datetime | None] = {item.id: None for item in items}
+    if keys:
+        rows = db.session.execute(
+            select(Notification.dedupe_key, Notification.created_at).where(
+                Notification.dedupe_key.in_(keys)
+            )
+        )
+        for key, at in rows:
+            found[keys[key]] = as_utc(at) if at else None
+    return found

@@ -18,7 +18,6 @@ from app.accounts import audit
 from app.accounts.forms import DAYS
 from app.accounts.models import User
 from app.accounts.policy import login_required
-from app.cases.invitations import cases_of
 from app.cases.labels import MILESTONES
 from app.cases.models import Agency
 from app.extensions import db
@@ -151,13 +150,16 @@ def _victim_page(
     errors: dict[str, str] | None = None, typed: dict[str, str] | None = None,
 ):  # fmt: skip
     """The whole page, or (htmx) one block of it: either way a look at the record, audited."""
-    links = cases_of(victim)
+    # Audited (and committed) first: a commit expires every object loaded before it, and the
+    # template would then load each row again, one query apiece.
+    audit.record("navigator_victim_viewed", actor=g.user, subject=victim, part=block or "page")
+    db.session.commit()
+    links = desk.cases_of(victim)
     requests = service.requests_of(victim, sent_only=True)
     their_referrals = referrals.of(victim)
     thread = messages.thread(victim)
     calls = desk.calls_of(victim)
-    history = {("request", r.id): service.history("request", r.id) for r in requests}
-    history.update({("referral", r.id): service.history("referral", r.id) for r in their_referrals})
+    history = desk.histories(requests, their_referrals)
     thread_task = desk.thread_task(victim)
     people = desk.users_by_id(
         [r.assigned_to_id for r in requests] + [r.assigned_to_id for r in their_referrals]
@@ -172,8 +174,6 @@ def _victim_page(
         else {}
     )
     errors = errors or {}
-    audit.record("navigator_victim_viewed", actor=g.user, subject=victim, part=block or "page")
-    db.session.commit()
     context = {
         "victim": victim,
         "language": KNOWN.get(victim.language),
@@ -195,7 +195,7 @@ def _victim_page(
             r.id: states.REFERRAL.next_for(r.status, states.NAVIGATOR) for r in their_referrals
         },
         "open_request": {r.id: service.machine(r).is_open(r.status) for r in requests},
-        "chased": {r.id: desk.chased_at(r) for r in requests},
+        "chased": desk.chased_at_each(requests),
         "agencies": agencies,
         "thread": thread,
         "thread_task": thread_task,
