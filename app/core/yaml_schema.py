@@ -210,7 +210,7 @@ class Items(LineField):
         if isinstance(inner, Choice):
             inner.listed = True
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[Any]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> tuple[Any, ...]:
         key = self.key(attr)
         items = value if isinstance(value, list) else [] if value is None else [value]
         if not items or any(isinstance(item, (list, dict)) for item in items):
@@ -224,8 +224,10 @@ class Items(LineField):
                 errors[index] = error.messages  # type: ignore[assignment]
         if errors:
             raise ValidationError(errors)  # type: ignore[arg-type]
-        if len(set(result)) != len(result):
-            raise ValidationError(f"'{key}' names one of its {self.plural} twice")
+        for index, item in enumerate(result):
+            if item in result[:index]:  # on the repeat's own line
+                word = getattr(item, "value", item)
+                raise ValidationError({index: [f"'{key}' names {word!r} twice"]})
         return tuple(result)
 
 
