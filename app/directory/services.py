@@ -212,7 +212,7 @@ def load_services(path: Path = DEFAULT_SERVICES_PATH) -> tuple[Service, ...]:
         return tuple(load_records(path, "services", _Service()))
     except YamlProblem as problem:
         record = problem.record  # a service with no usable id is named '?'
-        who = record_id(record) or "?" if isinstance(record, dict) else None
+        who = (record_id(record) or "?") if isinstance(record, dict) else None
         raise DirectoryError(path, problem.line or 0, who, problem.message) from None
 
 

@@ -203,8 +203,9 @@ _BOTH: Final = "bad deadline: give both 'standard' and 'enhanced' (either may be
 _GUIDANCE: Final = "unknown guidance slug {value!r} (no content/en/**/{value}.md)"
 
 
-def _milestones() -> Items:
-    return Items(Choice(MILESTONE_TYPES, "milestone type"), "milestone types", required=True)
+def _milestones(**kwargs: Any) -> Items:
+    """One or more milestone types (``trigger``, ``discharged_by``, ``has_milestone``)."""
+    return Items(Choice(MILESTONE_TYPES, "milestone type"), "milestone types", **kwargs)
 
 
 class _Deadline(LineField):
@@ -294,12 +295,11 @@ class _Rule(LineSchema):
     error_messages: ClassVar[dict[str, str]] = {"type": "each rule must be a mapping"}
     id = Id()
     right = Choice(RIGHTS, "right", required=True)
-    trigger = Items(Choice(MILESTONE_TYPES, "milestone type"), "milestone types", required=True,
-                    validate=_no_acknowledgement)  # fmt: skip
+    trigger = _milestones(required=True, validate=_no_acknowledgement)
     duty_holder = Choice(DUTY_HOLDERS, "duty holder", required=True)
     duty = Text(required=True)
     deadline = Nested(_Deadlines, required=True, allow_none=True)
-    discharged_by = _milestones()
+    discharged_by = _milestones(required=True)
     guidance = Text(required=True)
     source = Https(required=True)
     code_edition = Pattern(_EDITION, 'bad code_edition {value} (a year, e.g. "2021")',
