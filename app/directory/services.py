@@ -15,12 +15,28 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
-import yaml
+from marshmallow import ValidationError, post_load, validates_schema
 
 from app.core.vocabulary import CRIMES
-from app.core.yaml_lines import LineDict, first_duplicate, load_with_lines
+from app.core.yaml_lines import LineDict
+from app.core.yaml_schema import (
+    Choice,
+    Date,
+    Flag,
+    Https,
+    Id,
+    Items,
+    LineSchema,
+    Nested,
+    Pattern,
+    Text,
+    Whole,
+    YamlProblem,
+    load_records,
+    record_id,
+)
 
 DEFAULT_SERVICES_PATH: Final = Path(__file__).resolve().parents[2] / "content" / "services.yaml"
 
@@ -52,15 +68,9 @@ BOROUGHS: Final = (
 )  # fmt: skip
 CHANNELS: Final = ("email", "navigator", "none")  # none: people contact them themselves
 
-_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LANGUAGE: Final = re.compile(r"^[a-z]{2}$")
 _PHONE: Final = re.compile(r"^\+?[0-9][0-9 ]{2,19}$")
 _EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_REQUIRED: Final = (
-    "id", "name", "summary", "helps_with", "crime_types", "area", "boroughs", "languages", "web",
-    "self_refer", "referral", "sources", "checked",
-)  # fmt: skip
-_OPTIONAL: Final = ("interpreters", "ages", "phone", "text", "hours")
 
 
 class DirectoryError(ValueError):
@@ -111,229 +121,99 @@ class Service:
         return self.age_min <= age and (self.age_max is None or age <= self.age_max)
 
 
-class _Problem(Exception):
-    """Internal: a validation failure at ``line``."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
+_NUMBER: Final = "bad {key} number {value} (digits and spaces, in quotes)"
+_REFERRAL: Final = "bad referral: give channel (email or navigator) and, for email, address"
+_AGES: Final = "bad ages: give {min: <years>, max: <years or null>}"
 
 
-class _Reader:
-    """Reads one service mapping, turning every mistake into a ``_Problem`` with a line."""
+def _all_alone(crimes: tuple[str, ...]) -> None:
+    if ALL in crimes and len(crimes) > 1:
+        raise ValidationError("'crime_types' is either [all] or a list of crime types")
 
-    def __init__(self, raw: LineDict) -> None:
-        self.raw = raw
 
-    def line_of(self, key: str) -> int:
-        return self.raw.line_of(key)
+class _Referral(LineSchema):
+    error_messages: ClassVar[dict[str, str]] = {"type": _REFERRAL}
+    channel = Choice(CHANNELS, "referral channel", required=True)
+    address = Text(allow_none=True)
 
-    def text(self, key: str, *, required: bool = True) -> str | None:
-        value = self.raw.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise _Problem(f"'{key}' must be non-empty text", self.line_of(key))
-        return " ".join(value.split())
+    @validates_schema
+    def _address(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        channel, address = data["channel"], data.get("address")
+        if channel == "email" and not (address and _EMAIL.match(address)):
+            raise ValidationError("a referral by email needs the address the service publishes",
+                                  "address" if address else "channel")  # fmt: skip
+        if channel != "email" and address is not None:
+            raise ValidationError(f"a referral address is only for channel email, not {channel!r}",
+                                  "address")  # fmt: skip
 
-    def words(self, key: str, allowed: Iterable[str], what: str) -> tuple[str, ...]:
-        value = self.raw.get(key)
-        if not isinstance(value, list) or not value:
-            raise _Problem(f"'{key}' must be a list of one or more {what}s", self.line_of(key))
-        known = set(allowed)
-        for item in value:
-            if not isinstance(item, str) or item not in known:
-                raise _Problem(f"unknown {what} {item!r} in '{key}'", self.line_of(key))
-        if len(set(value)) != len(value):
-            raise _Problem(f"'{key}' names a {what} twice", self.line_of(key))
-        return tuple(value)
+    @post_load
+    def _referral(self, data: dict[str, Any], **_kwargs: Any) -> Referral:
+        return Referral(**data)
 
-    def https(self, key: str, value: object) -> str:
-        if not isinstance(value, str) or not re.match(r"^https://[^\s/]+\.[^\s]+$", value):
-            raise _Problem(f"'{key}' must be a web address starting https://", self.line_of(key))
-        return value
 
-    def read(self, service_id: str) -> Service:
-        repeated = first_duplicate(self.raw)
-        if repeated:
-            raise _Problem(f"duplicate key {repeated[0]!r}", repeated[1])
-        unknown = sorted(set(self.raw) - set(_REQUIRED) - set(_OPTIONAL), key=str)
-        if unknown:
-            raise _Problem(f"unknown key {unknown[0]!r}", self.line_of(unknown[0]))
-        missing = [key for key in _REQUIRED if key not in self.raw]
-        if missing:
-            raise _Problem("missing " + ", ".join(missing), self.raw.line)
-        area, boroughs = self.where()
-        age_min, age_max = self.ages()
-        sources = self.raw["sources"]
-        if not isinstance(sources, list) or not sources:
-            raise _Problem("'sources' must list one or more web addresses", self.line_of("sources"))
-        return Service(
-            id=service_id,
-            name=str(self.text("name")),
-            summary=str(self.text("summary")),
-            helps_with=self.words("helps_with", NEEDS, "need"),
-            crime_types=self.crime_types(),
-            area=area,
-            boroughs=boroughs,
-            languages=self.languages(),
-            interpreters=self.flag("interpreters"),
-            age_min=age_min,
-            age_max=age_max,
-            self_refer=str(self.text("self_refer")),
-            web=self.https("web", self.raw["web"]),
-            referral=self.referral(),
-            sources=tuple(self.https("sources", source) for source in sources),
-            checked=self.checked(),
-            phone=self.number("phone"),
-            text=self.number("text"),
-            hours=self.text("hours", required=False),
-            line=self.raw.line,
-        )
+class _Ages(LineSchema):
+    error_messages: ClassVar[dict[str, str]] = {"type": _AGES, "unknown": _AGES}
+    min = Whole("bad ages: min {value} must be a whole number of years", high=120)
+    max = Whole("bad ages: max {value} must be a whole number of years or null", allow_none=True)
 
-    def crime_types(self) -> tuple[str, ...]:
-        crimes = self.words("crime_types", (ALL, *CRIMES), "crime type")
-        if ALL in crimes and len(crimes) > 1:
-            raise _Problem("'crime_types' is either [all] or a list of crime types",
-                           self.line_of("crime_types"))  # fmt: skip
-        return crimes
-
-    def where(self) -> tuple[str, tuple[str, ...]]:
-        area = self.raw["area"]
-        if area not in AREAS:
-            raise _Problem(f"unknown area {area!r} (one of {', '.join(AREAS)})",
-                           self.line_of("area"))  # fmt: skip
-        boroughs = self.words("boroughs", (ALL, *BOROUGHS), "borough")
-        if area == "borough" and ALL in boroughs:
-            raise _Problem("a borough service must name its boroughs, not [all]",
-                           self.line_of("boroughs"))  # fmt: skip
-        if area != "borough" and boroughs != (ALL,):
-            raise _Problem(f"a {area} service covers every borough: give boroughs: [all]",
-                           self.line_of("boroughs"))  # fmt: skip
-        return str(area), boroughs
-
-    def languages(self) -> tuple[str, ...]:
-        value = self.raw["languages"]
-        if not isinstance(value, list) or not value:
-            raise _Problem("'languages' must list one or more language codes",
-                           self.line_of("languages"))  # fmt: skip
-        for code in value:
-            if not isinstance(code, str) or not _LANGUAGE.match(code):
-                raise _Problem(f"bad language code {code!r} (two letters, ISO 639-1, e.g. en)",
-                               self.line_of("languages"))  # fmt: skip
-        return tuple(value)
-
-    def flag(self, key: str) -> bool:
-        value = self.raw.get(key, False)
-        if not isinstance(value, bool):
-            raise _Problem(f"'{key}' must be true or false", self.line_of(key))
-        return value
-
-    def ages(self) -> tuple[int, int | None]:
-        value = self.raw.get("ages")
-        if value is None:
-            return 0, None
-        line = self.line_of("ages")
-        if not isinstance(value, dict) or not set(value) <= {"min", "max"}:
-            raise _Problem("bad ages: give {min: <years>, max: <years or null>}", line)
-        low, high = value.get("min", 0), value.get("max")
-        if isinstance(low, bool) or not isinstance(low, int) or not 0 <= low <= 120:
-            raise _Problem(f"bad ages: min {low!r} must be a whole number of years", line)
-        if high is not None and (isinstance(high, bool) or not isinstance(high, int)):
-            raise _Problem(f"bad ages: max {high!r} must be a whole number of years or null", line)
+    @validates_schema
+    def _order(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        low, high = data.get("min", 0), data.get("max")
         if high is not None and high < low:
-            raise _Problem(f"bad ages: max {high} is below min {low}", line)
-        return low, high
+            raise ValidationError(f"bad ages: max {high} is below min {low}")
 
-    def number(self, key: str) -> str | None:
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not _PHONE.match(value.strip()):
-            raise _Problem(f"bad {key} number {value!r} (digits and spaces, in quotes)",
-                           self.line_of(key))  # fmt: skip
-        return value.strip()
-
-    def referral(self) -> Referral:
-        value = self.raw["referral"]
-        line = self.line_of("referral")
-        if not isinstance(value, LineDict) or not set(value) <= {"channel", "address"}:
-            raise _Problem("bad referral: give channel (email or navigator) and, for email, "
-                           "address", line)  # fmt: skip
-        channel, address = value.get("channel"), value.get("address")
-        line = value.line_of("channel")
-        if channel not in CHANNELS:
-            raise _Problem(f"unknown referral channel {channel!r} (one of {', '.join(CHANNELS)})",
-                           line)  # fmt: skip
-        if channel == "email":
-            if not isinstance(address, str) or not _EMAIL.match(address):
-                raise _Problem("a referral by email needs the address the service publishes",
-                               value.line_of("address"))  # fmt: skip
-            return Referral(channel, address)
-        if address is not None:
-            raise _Problem(f"a referral address is only for channel email, not {channel!r}",
-                           value.line_of("address"))  # fmt: skip
-        return Referral(str(channel))
-
-    def checked(self) -> dt.date:
-        value = self.raw["checked"]
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise _Problem(f"bad checked date {value!r} (YYYY-MM-DD)", self.line_of("checked"))
-        return value
+    @post_load
+    def _limits(self, data: dict[str, Any], **_kwargs: Any) -> tuple[int, int | None]:
+        return data.get("min", 0), data.get("max")
 
 
-def _service_id(raw: LineDict) -> str:
-    value = raw.get("id")
-    if not isinstance(value, str) or not _ID.match(value):
-        raise _Problem(f"missing or bad id {value!r} (lower-case letters, digits and hyphens)",
-                       raw.line_of("id"))  # fmt: skip
-    return value
+class _Service(LineSchema):
+    error_messages: ClassVar[dict[str, str]] = {"type": "each service must be a mapping"}
+    id = Id()
+    name = Text(required=True)
+    summary = Text(required=True)
+    helps_with = Items(Choice(NEEDS, "need"), "needs", required=True)
+    crime_types = Items(Choice((ALL, *CRIMES), "crime type"), "crime types", required=True,
+                        validate=_all_alone)  # fmt: skip
+    area = Choice(AREAS, "area", required=True)
+    boroughs = Items(Choice((ALL, *BOROUGHS), "borough"), "boroughs", required=True)
+    languages = Items(Pattern(_LANGUAGE, "bad language code {value} (two letters, ISO 639-1, e.g. "
+                              "en)"), "language codes", required=True)  # fmt: skip
+    web = Https(required=True)
+    self_refer = Text(required=True)
+    referral = Nested(_Referral, required=True)
+    sources = Items(Https(), "web addresses", required=True)
+    checked = Date(required=True)
+    interpreters = Flag(load_default=False)
+    ages = Nested(_Ages, allow_none=True)
+    phone = Pattern(_PHONE, _NUMBER, allow_none=True)
+    text = Pattern(_PHONE, _NUMBER, allow_none=True)
+    hours = Text(allow_none=True)
 
+    @validates_schema
+    def _where(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        area, boroughs = data["area"], data["boroughs"]
+        if area == "borough" and ALL in boroughs:
+            raise ValidationError("a borough service must name its boroughs, not [all]", "boroughs")
+        if area != "borough" and boroughs != (ALL,):
+            raise ValidationError(f"a {area} service covers every borough: give boroughs: [all]",
+                                  "boroughs")  # fmt: skip
 
-def _parse(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DirectoryError(path, 0, None, f"cannot read the file: {error}") from error
-    try:
-        return load_with_lines(text)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 0
-        raise DirectoryError(path, line, None, f"not valid YAML: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise DirectoryError(path, 0, None, f"not valid YAML: {error}") from None
+    @post_load(pass_original=True)
+    def _service(self, data: dict[str, Any], raw: LineDict, **_kwargs: Any) -> Service:
+        age_min, age_max = data.pop("ages", None) or (0, None)
+        return Service(**data, age_min=age_min, age_max=age_max, line=raw.line)
 
 
 def load_services(path: Path = DEFAULT_SERVICES_PATH) -> tuple[Service, ...]:
     """Load and validate the directory; raise ``DirectoryError`` on the first problem."""
     path = Path(path)
-    document = _parse(path)
-    if not isinstance(document, LineDict) or not isinstance(document.get("services"), list):
-        raise DirectoryError(path, 1, None, "the file must be a mapping with a 'services' list")
-    extra = sorted(set(document) - {"services"}, key=str)
-    if extra:
-        raise DirectoryError(path, document.line_of(extra[0]), None, f"unknown key {extra[0]!r}")
-    if document.duplicates:
-        key, line = document.duplicates[0]
-        raise DirectoryError(path, line, None, f"duplicate key {key!r}")
-    services: list[Service] = []
-    seen: dict[str, int] = {}
-    for raw in document["services"]:
-        if not isinstance(raw, LineDict):
-            raise DirectoryError(path, document.line_of("services"), None,
-                                 "each service must be a mapping")  # fmt: skip
-        service_id: str | None = None
-        try:
-            service_id = _service_id(raw)
-            if service_id in seen:
-                raise _Problem(f"duplicate id (first used on line {seen[service_id]})",
-                               raw.line_of("id"))  # fmt: skip
-            seen[service_id] = raw.line
-            services.append(_Reader(raw).read(service_id))
-        except _Problem as problem:
-            raise DirectoryError(path, problem.line, service_id or "?", problem.message) from None
-    return tuple(services)
+    try:
+        return tuple(load_records(path, "services", _Service()))
+    except YamlProblem as problem:
+        record = problem.record  # a service with no usable id is named '?'
+        who = (record_id(record) or "?") if isinstance(record, dict) else None
+        raise DirectoryError(path, problem.line or 0, who, problem.message) from None
 
 
 def load_cached(path: Path = DEFAULT_SERVICES_PATH) -> tuple[Service, ...]:

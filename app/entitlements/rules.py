@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
-import yaml
+from marshmallow import ValidationError, post_load, validates, validates_schema
 
 from app.core.vocabulary import (
     DUTY_HOLDERS,
@@ -24,7 +24,23 @@ from app.core.vocabulary import (
     OFFENCE_CATEGORIES,
     RIGHTS,
 )
-from app.core.yaml_lines import LineDict, first_duplicate, load_with_lines
+from app.core.yaml_lines import LineDict
+from app.core.yaml_schema import (
+    Choice,
+    Flag,
+    Https,
+    Id,
+    Items,
+    LineField,
+    LineSchema,
+    Nested,
+    Pattern,
+    Text,
+    YamlProblem,
+    load_records,
+    record_id,
+    whole,
+)
 from app.entitlements import calendar
 
 DEFAULT_RULES_PATH: Final = Path(__file__).resolve().parents[2] / "content/victims-code/rules.yaml"
@@ -181,246 +197,151 @@ class Rule:
 
 # --- Validation -----------------------------------------------------------------------------------
 
-_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLUG: Final = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EDITION: Final = re.compile(r"^\d{4}$")
-_REQUIRED: Final = (
-    "id",
-    "right",
-    "trigger",
-    "duty_holder",
-    "duty",
-    "deadline",
-    "discharged_by",
-    "guidance",
-    "source",
-    "code_edition",
-)
-_OPTIONAL: Final = ("kind", "deadline_from", "applies_if", "confirmed", "note")
+_BOTH: Final = "bad deadline: give both 'standard' and 'enhanced' (either may be null)"
+_GUIDANCE: Final = "unknown guidance slug {value!r} (no content/en/**/{value}.md)"
 
 
-class _Problem(Exception):
-    """Internal: a validation failure at ``line`` (None = the rule's own line)."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
+def _milestones(**kwargs: Any) -> Items:
+    """One or more milestone types (``trigger``, ``discharged_by``, ``has_milestone``)."""
+    return Items(Choice(MILESTONE_TYPES, "milestone type"), "milestone types", **kwargs)
 
 
-class _RuleReader:
-    """Reads one rule mapping, turning every mistake into a ``_Problem`` with a line."""
+class _Deadline(LineField):
+    """``{<unit>: <whole number>}``; null (no deadline) never reaches here."""
 
-    def __init__(self, raw: LineDict, guidance_slugs: frozenset[str]) -> None:
-        self.raw = raw
-        self.guidance_slugs = guidance_slugs
-
-    def line_of(self, key: str) -> int:
-        return self.raw.key_lines.get(key, self.raw.line)
-
-    def text(self, key: str) -> str:
-        value = self.raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise _Problem(f"'{key}' must be non-empty text", self.line_of(key))
-        return value.strip()
-
-    def milestones(self, key: str, value: object) -> tuple[str, ...]:
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items:
-            raise _Problem(f"'{key}' must name one or more milestone types", self.line_of(key))
-        for item in items:
-            if not isinstance(item, str) or item not in MILESTONE_TYPES:
-                raise _Problem(f"unknown milestone type {item!r} in '{key}'", self.line_of(key))
-        return tuple(dict.fromkeys(items))  # keep the file's order, drop repeats
-
-    def read(self, rule_id: str) -> Rule:
-        repeated = first_duplicate(self.raw)
-        if repeated:
-            raise _Problem(f"duplicate key {repeated[0]!r}", repeated[1])
-        missing = [key for key in _REQUIRED if key not in self.raw]
-        if missing:
-            raise _Problem("missing " + ", ".join(missing))
-        unknown = sorted(set(self.raw) - set(_REQUIRED) - set(_OPTIONAL), key=str)
-        if unknown:
-            raise _Problem(f"unknown key {unknown[0]!r}", self.line_of(unknown[0]))
-        triggers = self.milestones("trigger", self.raw["trigger"])
-        if INFORMATION_DELIVERED in triggers:
-            raise _Problem("an acknowledgement cannot trigger a duty", self.line_of("trigger"))
-        standard, enhanced = self.deadlines()
-        conditions, required = self.conditions()
-        confirmed = self.raw.get("confirmed", True)
-        if not isinstance(confirmed, bool):
-            raise _Problem("'confirmed' must be true or false", self.line_of("confirmed"))
-        note = self.text("note") if "note" in self.raw else None
-        if not confirmed and note is None:
-            raise _Problem("an unconfirmed rule needs a 'note' saying what is unconfirmed")
-        return Rule(
-            id=rule_id,
-            right=self.right(),
-            triggers=triggers,
-            duty_holder=self.duty_holder(),
-            duty=self.text("duty"),
-            standard=standard,
-            enhanced=enhanced,
-            discharged_by=self.milestones("discharged_by", self.raw["discharged_by"]),
-            guidance=self.guidance(),
-            source=self.source(),
-            code_edition=self.code_edition(),
-            kind=self.choice("kind", Kind, Kind.DUTY),
-            deadline_from=self.choice("deadline_from", Anchor, Anchor.RECEIVED),
-            applies_if=conditions,
-            requires_milestones=required,
-            confirmed=confirmed,
-            note=note,
-            line=self.raw.line,
-        )
-
-    def right(self) -> int:
-        value = self.raw["right"]
-        if isinstance(value, bool) or not isinstance(value, int) or value not in RIGHTS:
-            raise _Problem(f"unknown right {value!r} (rights are 1 to 12)", self.line_of("right"))
-        return value
-
-    def duty_holder(self) -> str:
-        value = self.raw["duty_holder"]
-        if value not in DUTY_HOLDERS:
-            known = ", ".join(DUTY_HOLDERS)
-            raise _Problem(
-                f"unknown duty holder {value!r} (one of {known})", self.line_of("duty_holder")
-            )
-        return str(value)
-
-    def source(self) -> str:
-        value = self.raw.get("source")
-        if not isinstance(value, str) or not value.startswith("https://"):
-            raise _Problem(
-                "missing source: give a web address starting https://", self.line_of("source")
-            )
-        return value
-
-    def code_edition(self) -> str:
-        value = str(self.raw["code_edition"])
-        if not _EDITION.match(value):
-            raise _Problem(
-                f'bad code_edition {value!r} (a year, e.g. "2021")', self.line_of("code_edition")
-            )
-        return value
-
-    def guidance(self) -> str:
-        value = self.raw["guidance"]
-        if not isinstance(value, str) or not _SLUG.match(value) or value not in self.guidance_slugs:
-            raise _Problem(
-                f"unknown guidance slug {value!r} (no content/en/**/{value}.md)",
-                self.line_of("guidance"),
-            )
-        return value
-
-    def choice(self, key: str, enum: type[StrEnum], default: StrEnum) -> Any:
-        value = self.raw.get(key, default.value)
-        try:
-            return enum(value)
-        except ValueError:
-            known = ", ".join(member.value for member in enum)
-            raise _Problem(f"bad {key} {value!r} (one of {known})", self.line_of(key)) from None
-
-    def deadlines(self) -> tuple[Deadline | None, Deadline | None]:
-        value = self.raw["deadline"]
-        if value is None:
-            return None, None
-        line = self.line_of("deadline")
-        if not isinstance(value, dict) or set(value) != {"standard", "enhanced"}:
-            raise _Problem(
-                "bad deadline: give both 'standard' and 'enhanced' (either may be null)", line
-            )
-        return self.deadline(value, "standard"), self.deadline(value, "enhanced")
-
-    def deadline(self, parent: LineDict, key: str) -> Deadline | None:
-        value = parent[key]
-        if value is None:
-            return None
-        line = parent.key_lines.get(key, parent.line)
-        units = ", ".join(_DEADLINE_FUNCTIONS)
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Deadline:
+        key, units = self.key(attr), ", ".join(_DEADLINE_FUNCTIONS)
         if not isinstance(value, dict) or len(value) != 1:
-            raise _Problem(
-                f"bad deadline: {key} must be one of {units} with a number, or null", line
-            )
+            raise ValidationError(f"bad deadline: {key} must be one of {units} with a number, or "
+                                  "null")  # fmt: skip
         ((unit, amount),) = value.items()
         if unit not in _DEADLINE_FUNCTIONS:
-            raise _Problem(f"bad deadline: unknown unit {unit!r} (one of {units})", line)
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise _Problem(f"bad deadline: {key} {unit} must be a whole number >= 0", line)
+            raise ValidationError(f"bad deadline: unknown unit {unit!r} (one of {units})")
+        if not whole(amount):
+            raise ValidationError(f"bad deadline: {key} {unit} must be a whole number >= 0")
         return Deadline(unit, amount)
 
-    def conditions(self) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
-        value = self.raw.get("applies_if", {})
-        if value is None:
-            return (), ()
+
+class _Deadlines(LineSchema):
+    error_messages: ClassVar[dict[str, str]] = {"type": _BOTH, "unknown": _BOTH}
+    standard = _Deadline(required=True, allow_none=True, error_messages={"required": _BOTH})
+    enhanced = _Deadline(required=True, allow_none=True, error_messages={"required": _BOTH})
+
+    @post_load
+    def _pair(self, data: dict[str, Any], **_kwargs: Any) -> tuple[Deadline | None, ...]:
+        return data["standard"], data["enhanced"]
+
+
+class _Conditions(LineField):
+    """``applies_if``: facts to conditions, and ``has_milestone``; gives both, as tuples."""
+
+    has_milestone = _milestones()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, dict):
-            raise _Problem("'applies_if' must map facts to conditions", self.line_of("applies_if"))
+            raise ValidationError("'applies_if' must map facts to conditions")
         conditions: list[Condition] = []
         required: tuple[str, ...] = ()
+        errors: dict[str, Any] = {}
         for fact, test in value.items():
-            line = value.key_lines.get(fact, value.line)
-            if fact == "has_milestone":
-                required = self.milestones("applies_if", test)
-                continue
-            conditions.append(_condition(fact, test, line))
+            try:
+                if fact == "has_milestone":
+                    required = self.has_milestone.deserialize(test, fact, value)
+                else:
+                    conditions.append(_condition(fact, test))
+            except ValidationError as error:
+                errors[fact] = error.messages
+        if errors:
+            raise ValidationError(errors)
         return tuple(conditions), required
 
 
-def _condition(fact: object, test: object, line: int) -> Condition:
+def _condition(fact: object, test: object) -> Condition:
     if fact not in FACTS:
         known = ", ".join([*FACTS, "has_milestone"])
-        raise _Problem(f"unknown fact {fact!r} in applies_if (one of {known})", line)
+        raise ValidationError(f"unknown fact {fact!r} in applies_if (one of {known})")
     kind = FACTS[str(fact)]
     op, value = (
         next(iter(test.items())) if isinstance(test, dict) and len(test) == 1 else ("equals", test)
     )
     if op not in _OPERATORS[kind]:
         allowed = ", ".join(sorted(_OPERATORS[kind]))
-        raise _Problem(f"bad condition on {fact}: {op!r} (use {allowed})", line)
-    return Condition(str(fact), op, _condition_value(str(fact), kind, op, value, line))
+        raise ValidationError(f"bad condition on {fact}: {op!r} (use {allowed})")
+    return Condition(str(fact), op, _condition_value(str(fact), kind, op, value))
 
 
-def _condition_value(fact: str, kind: str, op: str, value: object, line: int) -> Any:
+def _condition_value(fact: str, kind: str, op: str, value: object) -> Any:
     if kind == "bool" and isinstance(value, bool):
         return value
-    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+    if kind == "int" and whole(value, low=None):
         return value
     if kind == "category":
         values = value if op == "in" else [value]
         if isinstance(values, list) and values and all(v in OFFENCE_CATEGORIES for v in values):
             return tuple(values) if op == "in" else value
-    raise _Problem(f"bad condition on {fact}: {value!r} is not a valid {kind} value", line)
+    raise ValidationError(f"bad condition on {fact}: {value!r} is not a valid {kind} value")
+
+
+def _no_acknowledgement(triggers: tuple[str, ...]) -> None:
+    if INFORMATION_DELIVERED in triggers:
+        raise ValidationError("an acknowledgement cannot trigger a duty")
+
+
+class _Rule(LineSchema):
+    """One rule; the guidance slugs it may name are given per load (they depend on the content)."""
+
+    error_messages: ClassVar[dict[str, str]] = {"type": "each rule must be a mapping"}
+    id = Id()
+    right = Choice(RIGHTS, "right", required=True)
+    trigger = _milestones(required=True, validate=_no_acknowledgement)
+    duty_holder = Choice(DUTY_HOLDERS, "duty holder", required=True)
+    duty = Text(required=True)
+    deadline = Nested(_Deadlines, required=True, allow_none=True)
+    discharged_by = _milestones(required=True)
+    guidance = Text(required=True)
+    source = Https(required=True)
+    code_edition = Pattern(_EDITION, 'bad code_edition {value} (a year, e.g. "2021")',
+                           numbers=True, required=True)  # fmt: skip
+    kind = Choice(Kind, "kind")
+    deadline_from = Choice(Anchor, "deadline_from")
+    applies_if = _Conditions(allow_none=True)
+    confirmed = Flag(load_default=True)
+    note = Text()
+
+    def __init__(self, slugs: frozenset[str]) -> None:
+        super().__init__()
+        self.slugs = slugs
+
+    @validates("guidance")
+    def _guidance(self, value: str, **_kwargs: Any) -> None:
+        if not _SLUG.match(value) or value not in self.slugs:
+            raise ValidationError(_GUIDANCE.format(value=value))
+
+    @validates_schema
+    def _note(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if not data["confirmed"] and "note" not in data:
+            raise ValidationError("an unconfirmed rule needs a 'note' saying what is unconfirmed")
+
+    @post_load(pass_original=True)
+    def _rule(self, data: dict[str, Any], raw: LineDict, **_kwargs: Any) -> Rule:
+        standard, enhanced = data.pop("deadline") or (None, None)
+        conditions, required = data.pop("applies_if", None) or ((), ())
+        return Rule(
+            triggers=data.pop("trigger"),
+            standard=standard,
+            enhanced=enhanced,
+            applies_if=conditions,
+            requires_milestones=required,
+            line=raw.line,
+            **data,
+        )
 
 
 def guidance_slugs(content_root: Path) -> frozenset[str]:
     """The slugs of the English guidance pages under ``content_root``/en."""
     return frozenset(page.stem for page in (content_root / "en").rglob("*.md"))
-
-
-def _parse(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise RulesError(path, None, None, f"cannot read the rules file: {error}") from error
-    try:
-        return load_with_lines(text)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise RulesError(path, line, None, f"not valid YAML: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise RulesError(path, None, None, f"not valid YAML: {error}") from None
-
-
-def _rule_id(raw: LineDict) -> str:
-    value = raw.get("id")
-    if not isinstance(value, str) or not _ID.match(value):
-        raise _Problem(
-            f"missing or bad id {value!r} (lower-case letters, digits and hyphens)",
-            raw.key_lines.get("id", raw.line),
-        )
-    return value
 
 
 def load_rules(
@@ -433,27 +354,7 @@ def load_rules(
     """
     path = Path(path)
     root = content_root if content_root is not None else path.resolve().parent.parent
-    document = _parse(path)
-    if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
-        raise RulesError(path, 1, None, "the file must be a mapping with a 'rules' list")
-    if document.duplicates:
-        key, line = document.duplicates[0]
-        raise RulesError(path, line, None, f"duplicate key {key!r}")
-    slugs = guidance_slugs(root)
-    rules: list[Rule] = []
-    seen: dict[str, int] = {}
-    for raw in document["rules"]:
-        if not isinstance(raw, LineDict):
-            raise RulesError(
-                path, document.key_lines.get("rules"), None, "each rule must be a mapping"
-            )
-        rule_id: str | None = None
-        try:
-            rule_id = _rule_id(raw)
-            if rule_id in seen:
-                raise _Problem(f"duplicate id (first used on line {seen[rule_id]})")
-            seen[rule_id] = raw.line
-            rules.append(_RuleReader(raw, slugs).read(rule_id))
-        except _Problem as problem:
-            raise RulesError(path, problem.line or raw.line, rule_id, problem.message) from None
-    return rules
+    try:
+        return load_records(path, "rules", _Rule(guidance_slugs(root)))
+    except YamlProblem as problem:
+        raise RulesError(path, problem.line, record_id(problem.record), problem.message) from None

@@ -201,7 +201,7 @@ def test_a_good_file_loads(content_root):
             'source: the Code\n    code_edition: "2021"\n  - id: second',
             "first-rule",
             "source: the Code",
-            "missing source: give a web address starting https://",
+            "'source' must be a web address starting https://",
         ),
         (
             "standard: {working_days: 5}",
