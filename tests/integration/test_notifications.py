@@ -236,7 +236,7 @@ def test_a_failing_channel_backs_off_then_gives_up(app, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(delivery, "send_email", broken)
+    monkeypatch.setattr(contact, "send_email", broken)
     now, waits = TUESDAY_10, []
     for _ in range(app.config["NOTIFY_MAX_ATTEMPTS"]):
         assert delivery.sweep(now=now) in ({"pending": 1}, {"failed": 1})
