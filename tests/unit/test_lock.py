@@ -24,7 +24,7 @@ LOCKS = {
 
 
 def read_lock(name: str) -> dict[str, tuple[str, list[str]]]:
-    """{canonical name: (version, [hashes])}; fails on any requirement that is not `name==version`."""
+    """{canonical name: (version, [hashes])}; fails on a requirement that is not `name==version`."""
     pins: dict[str, tuple[str, list[str]]] = {}
     text = (ROOT / "requirements" / f"{name}.txt").read_text()
     # One requirement per logical line: its hashes follow on backslash-continued lines.
