@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /srv/hub
 COPY pyproject.toml package.json package-lock.json babel.cfg ./
+COPY requirements/app.txt ./requirements/
 COPY scripts ./scripts
 COPY app ./app
 COPY translations ./translations

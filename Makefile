@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
 
-.PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench image-check clean
+.PHONY: help run prod test install install-test lock lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench image-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -31,6 +31,17 @@ test: install-test ## Lint, layers (import-linter), security scan, content and t
 	$(BIN)/python scripts/check_translations.py
 	$(FLASK) content check
 	$(BIN)/pytest tests e2e
+
+# The hashed lock files scripts/install.sh installs from, for Python 3.11 on Linux x86_64 (Debian
+# 12's glibc): app.txt the runtime (also the image's), dev.txt plus the dev extra (make test),
+# bench.txt plus the bench extra too. Each is constrained by the one before, so they agree.
+LOCK := $(BIN)/uv pip compile --quiet pyproject.toml --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_36 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+
+lock: install-test ## Regenerate requirements/*.txt from pyproject.toml, keeping the pins that still fit (UPGRADE=1: the newest allowed)
+	$(LOCK) -o requirements/app.txt
+	$(LOCK) --extra dev -c requirements/app.txt -o requirements/dev.txt
+	$(LOCK) --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt
 
 lint: install-test ## ruff
 	$(BIN)/ruff check app tests e2e bench migrations

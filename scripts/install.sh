@@ -43,20 +43,22 @@ fi
 
 fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
-# Python: a virtualenv, reinstalled only when pyproject.toml changes.
-extras=""
-[ "$mode" = test ] && extras="[dev]"
-[ "$mode" = bench ] && extras="[dev,bench]"
+# Python: exactly the versions (and file hashes) in the lock, requirements/*.txt (`make lock`), then
+# the app itself; the virtualenv is reinstalled only when that lock changes.
+lock=requirements/app.txt
+[ "$mode" = test ] && lock=requirements/dev.txt
+[ "$mode" = bench ] && lock=requirements/bench.txt
 if [ "$mode" = image ]; then
-  say "pip: installing the app's dependencies into the image's Python"
-  $PYTHON -m pip install --no-cache-dir -q -e .
+  say "pip: installing the app's locked dependencies into the image's Python"
+  $PYTHON -m pip install --no-cache-dir -q --require-hashes -r "$lock"
+  $PYTHON -m pip install --no-cache-dir -q --no-deps -e .
 else
-  stamp="$VENV/.installed-$(fingerprint pyproject.toml)${extras:+-$(echo "$extras" | tr -cd 'a-z,' | tr , -)}"
+  stamp="$VENV/.installed-$(fingerprint "$lock")-$(basename "$lock" .txt)"
   if [ ! -f "$stamp" ]; then
-    say "pip: installing into $VENV"
+    say "pip: installing $lock into $VENV"
     [ -x "$VENV/bin/python" ] || $PYTHON -m venv "$VENV"
-    "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q -e ".$extras"
+    "$VENV/bin/pip" install -q --require-hashes -r "$lock"
+    "$VENV/bin/pip" install -q --no-deps -e .
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi
