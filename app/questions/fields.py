@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
@@ -16,36 +17,84 @@ from app.questions.widgets import CharacterCount, Checkboxes, DateInput, Radios,
 Choices = Sequence[tuple[str, Any] | tuple[str, Any, dict[str, Any]]]
 
 
-def radios(label: Any, choices: Choices | Callable[[], Choices], message: Any | None = None, *,
-           hint: Any = None, heading: bool = True) -> RadioField:  # fmt: skip
+def options(choices: Choices) -> list[SelectChoice]:
+    """Choices as WTForms wants them: (value, label) or (value, label, GOV.UK item options)."""
+    return [SelectChoice(*choice) for choice in choices]
+
+
+def _options(choices: Choices | Callable[[], Choices]) -> Any:
+    return (lambda: options(choices())) if callable(choices) else options(choices)
+
+
+def radios(
+    label: Any,
+    choices: Choices | Callable[[], Choices],
+    message: Any | None = None,
+    *,
+    hint: Any = None,
+    heading: bool = True,
+) -> RadioField:
     """One choice. With `message`, a choice must be made (the message says which); without,
     the question may be left unanswered."""
-    return RadioField(label, choices=choices, description=hint or "", widget=Radios(heading),
-                      validate_choice=message is not None,
-                      invalid_choice_message=message)  # fmt: skip
+    return RadioField(
+        label,
+        choices=_options(choices),
+        description=hint or "",
+        widget=Radios(heading),
+        validate_choice=message is not None,
+        invalid_choice_message=message,
+    )
 
 
-def checkboxes(label: Any, choices: Choices | Callable[[], Choices], *, hint: Any = None,
-               heading: bool = False, default: Sequence[str] = ()) -> SelectMultipleField:  # fmt: skip
+def checkboxes(
+    label: Any,
+    choices: Choices | Callable[[], Choices],
+    *,
+    hint: Any = None,
+    heading: bool = False,
+    default: Sequence[str] = (),
+) -> SelectMultipleField:
     """Any number of choices, or none (values not offered are dropped, not refused)."""
-    return SelectMultipleField(label, choices=choices, description=hint or "",
-                               widget=Checkboxes(heading), validate_choice=False,
-                               default=list(default))  # fmt: skip
+    return SelectMultipleField(
+        label,
+        choices=_options(choices),
+        description=hint or "",
+        widget=Checkboxes(heading),
+        validate_choice=False,
+        default=list(default),
+    )
 
 
-def select(label: Any, choices: Choices | Callable[[], Choices], message: Any | None = None, *,
-           heading: bool = False) -> SelectField:  # fmt: skip
-    return SelectField(label, choices=choices, widget=Select(heading),
-                       validate_choice=message is not None,
-                       invalid_choice_message=message)  # fmt: skip
+def select(
+    label: Any,
+    choices: Choices | Callable[[], Choices],
+    message: Any | None = None,
+    *,
+    heading: bool = False,
+) -> SelectField:
+    return SelectField(
+        label,
+        choices=_options(choices),
+        widget=Select(heading),
+        validate_choice=message is not None,
+        invalid_choice_message=message,
+    )
 
 
 class Text(TextAreaField):
     """Free text with a character count. `limit` is shown, and the form's validators refuse more
     (with its own words: how much too long, of what)."""
 
-    def __init__(self, label: Any = None, validators: Iterable[Any] = (), *, limit: int,
-                 heading: bool = False, rows: int = 8, **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Iterable[Any] = (),
+        *,
+        limit: int,
+        heading: bool = False,
+        rows: int = 8,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(label, list(validators), widget=CharacterCount(heading, rows), **kwargs)
         self.limit = limit
 
@@ -56,8 +105,9 @@ class DateParts(Field):
 
     widget = DateInput()
 
-    def __init__(self, label: Any = None, validators: Iterable[Any] = (), *, message: Any,
-                 **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self, label: Any = None, validators: Iterable[Any] = (), *, message: Any, **kwargs: Any
+    ) -> None:
         super().__init__(label, list(validators), **kwargs)
         self.message = message
         self.parts: tuple[str, str, str] = ("", "", "")

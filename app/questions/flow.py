@@ -35,8 +35,15 @@ class Step:
 
 
 class Flow:
-    def __init__(self, endpoint: str, template: str, steps: Sequence[Step], *,
-                 check: str | None = CHECK, block: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        endpoint: str,
+        template: str,
+        steps: Sequence[Step],
+        *,
+        check: str | None = CHECK,
+        block: str | None = None,
+    ) -> None:
         self.endpoint = endpoint  # takes the slug as `step`
         self.template = template
         self.steps = tuple(steps)
@@ -87,7 +94,7 @@ class Flow:
     def url(self, slug: str, **values: Any) -> str:
         return url_for(self.endpoint, step=slug, **values)
 
-    # --- One page -----------------------------------------------------------------------------------
+    # --- One page ---------------------------------------------------------------------------------
 
     def form(self, slug: str, answers: Answers, *, posted: bool) -> QuestionForm:
         """The page's form: what was posted, or (to show it) the answers so far."""
@@ -96,13 +103,21 @@ class Flow:
             return form_class(answers=answers)
         return form_class(formdata=None, data=dict(answers), answers=answers)
 
-    def render(self, slug: str, form: QuestionForm, *, status: int = 200,
-               **context: Any) -> ResponseReturnValue:  # fmt: skip
+    def render(
+        self, slug: str, form: QuestionForm, *, status: int = 200, **context: Any
+    ) -> ResponseReturnValue:
         return _render(self.template, self.block, {"form": form, "step": slug, **context}, status)
 
-    def page(self, slug: str, *, answers: Answers, save: Callable[[dict[str, Any]], None],
-             url_values: Mapping[str, Any], later: str | None = None,
-             context: Mapping[str, Any] | None = None) -> ResponseReturnValue:  # fmt: skip
+    def page(
+        self,
+        slug: str,
+        *,
+        answers: Answers,
+        save: Callable[[dict[str, Any]], None],
+        url_values: Mapping[str, Any],
+        later: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> ResponseReturnValue:
         returning = request.args.get("next") == "check" and self.check is not None
         form = self.form(slug, answers, posted=request.method == "POST")
         if request.method == "POST" and form.validate():
@@ -114,16 +129,22 @@ class Flow:
             return redirect(self.url(following or self.first, **url_values))
         back = self.back(slug, answers)
         return self.render(
-            slug, form, back=self.url(back, **url_values) if back else None,
+            slug,
+            form,
+            back=self.url(back, **url_values) if back else None,
             action=self.url(slug, **url_values, **({"next": "check"} if returning else {})),
-            later=later is not None, **(context or {}),
-        )  # fmt: skip
+            later=later is not None,
+            **(context or {}),
+        )
 
-    def check_errors(self, problems: Iterable[tuple[str, str]],
-                     **url_values: Any) -> list[dict[str, str]]:  # fmt: skip
+    def check_errors(
+        self, problems: Iterable[tuple[str, str]], **url_values: Any
+    ) -> list[dict[str, str]]:
         """A check page's error summary: each (field, message) links to the page that asks it."""
-        return [{"text": message, "href": self.url(self.step_of(field), next="check", **url_values)}
-                for field, message in problems]  # fmt: skip
+        return [
+            {"text": message, "href": self.url(self.step_of(field), next="check", **url_values)}
+            for field, message in problems
+        ]
 
     def problems(self, answers: Answers) -> list[tuple[str, str]]:
         """Each page on the way checked again with the saved answers, before they are sent:
@@ -131,17 +152,23 @@ class Flow:
         found = []
         for slug in self.path(answers):
             if slug in self._by_slug:
-                form = self._by_slug[slug].form(formdata=None, data=dict(answers), answers=answers,
-                                                meta={"csrf": False})  # fmt: skip
+                form = self._by_slug[slug].form(
+                    formdata=None, data=dict(answers), answers=answers, meta={"csrf": False}
+                )
                 if not form.validate():
                     found += [(name, str(errors[0])) for name, errors in form.errors.items()]
         return found
 
     # --- A flow that keeps nothing --------------------------------------------------------------
 
-    def carry(self, slug: str | None, answers: Answers, *,
-              done: Callable[[dict[str, Any]], ResponseReturnValue],
-              context: Mapping[str, Any] | None = None) -> ResponseReturnValue:  # fmt: skip
+    def carry(
+        self,
+        slug: str | None,
+        answers: Answers,
+        *,
+        done: Callable[[dict[str, Any]], ResponseReturnValue],
+        context: Mapping[str, Any] | None = None,
+    ) -> ResponseReturnValue:
         """Answer the POST of page `slug` (None: the start page's) given the answers carried so
         far. A page with errors comes back with status 400 and every answer kept."""
         answers = dict(answers)
@@ -149,8 +176,9 @@ class Flow:
         if slug in self._by_slug:
             form = self.form(slug, answers, posted=True)
             if not form.validate():
-                return self.render(slug, form, status=400,
-                                   carried=_carried(answers, form), **(context or {}))  # fmt: skip
+                return self.render(
+                    slug, form, status=400, carried=_carried(answers, form), **(context or {})
+                )
             answers.update(form.values())
             answers[f"_seen_{slug}"] = "yes"
             following = self.next(slug, answers)
@@ -160,8 +188,14 @@ class Flow:
         return self.render(following, form, carried=_carried(answers, form), **(context or {}))
 
 
-def ask(form: QuestionForm, template: str, *, save: Callable[[Any], str], block: str | None = None,
-        **context: Any) -> ResponseReturnValue:  # fmt: skip
+def ask(
+    form: QuestionForm,
+    template: str,
+    *,
+    save: Callable[[Any], str],
+    block: str | None = None,
+    **context: Any,
+) -> ResponseReturnValue:
     """A question page on its own: a valid POST is saved (`save(form)` says where to go next);
     otherwise the page, with the errors and what was typed."""
     if request.method == "POST" and form.validate():
@@ -169,15 +203,17 @@ def ask(form: QuestionForm, template: str, *, save: Callable[[Any], str], block:
     return _render(template, block, {"form": form, **context})
 
 
-def _render(template: str, block: str | None, context: dict[str, Any],
-            status: int = 200) -> ResponseReturnValue:  # fmt: skip
+def _render(
+    template: str, block: str | None, context: dict[str, Any], status: int = 200
+) -> ResponseReturnValue:
     if block and "HX-Request" in request.headers:
         return render_block(template, block, **context), status
     return render_template(template, **context), status
 
 
-def carried(names: Iterable[str], steps: Iterable[str] = (),
-            limit: int = 20) -> tuple[str | None, dict[str, str]]:  # fmt: skip
+def carried(
+    names: Iterable[str], steps: Iterable[str] = (), limit: int = 20
+) -> tuple[str | None, dict[str, str]]:
     """The page posted (its `step` hidden field) and the answers carried in hidden fields: each
     of `names`, and which of `steps` were seen. Each value cut to `limit` characters. The one
     place that reads a posted form by hand."""
@@ -190,8 +226,11 @@ def carried(names: Iterable[str], steps: Iterable[str] = (),
 
 def _carried(answers: Answers, form: QuestionForm) -> dict[str, str]:
     own = {field.name for field in form.questions()}
-    return {name: str(value) for name, value in answers.items()
-            if value and name not in own and not isinstance(value, list)}  # fmt: skip
+    return {
+        name: str(value)
+        for name, value in answers.items()
+        if value and name not in own and not isinstance(value, list)
+    }
 
 
 def _field_names(form_class: type[QuestionForm]) -> set[str]:

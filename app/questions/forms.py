@@ -20,8 +20,7 @@ class QuestionForm(FlaskForm):
     heading: ClassVar[bool] = False  # True: the title is the page's heading, above the fields
     answers: Mapping[str, Any]
 
-    def __init__(self, *args: Any, answers: Mapping[str, Any] | None = None,
-                 **kwargs: Any) -> None:  # fmt: skip
+    def __init__(self, *args: Any, answers: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers or {}
         self.prepare()

@@ -41,13 +41,21 @@ def _translated_error(params: Params) -> Params:
 
 def legend(text: Any, heading: bool) -> Params:
     size = "l" if heading else "m"
-    return {"legend": {"text": text, "isPageHeading": heading,
-                       "classes": f"govuk-fieldset__legend--{size}"}}  # fmt: skip
+    return {
+        "legend": {
+            "text": text,
+            "isPageHeading": heading,
+            "classes": f"govuk-fieldset__legend--{size}",
+        }
+    }
 
 
 def label(text: Any, heading: bool) -> Params:
-    return {"text": text, "isPageHeading": heading,
-            "classes": "govuk-label--l" if heading else "govuk-label--m"}  # fmt: skip
+    return {
+        "text": text,
+        "isPageHeading": heading,
+        "classes": "govuk-label--l" if heading else "govuk-label--m",
+    }
 
 
 class _Choices:
@@ -114,8 +122,9 @@ class CharacterCount(GovCharacterCount):
             "label": label(field.label.text, self.heading),
             "rows": self.rows,
             "maxlength": limit,
-            "textareaDescriptionText": _("You can enter up to %(count)s characters",
-                                         count=f"{limit:,}"),  # fmt: skip
+            "textareaDescriptionText": _(
+                "You can enter up to %(count)s characters", count=f"{limit:,}"
+            ),
             "charactersUnderLimitText": {
                 "one": _("You have %(count)s character remaining", count=count),
                 "other": _("You have %(count)s characters remaining", count=count),
@@ -141,12 +150,19 @@ class DateInput(GovDateInput):
         wrong = " govuk-input--error" if field.errors else ""
         parts = getattr(field, "parts", ("", "", ""))
         items = [
-            {"label": text, "id": f"{field.name}-{part}", "name": f"{field.name}-{part}",
-             "classes": f"govuk-input--width-{width}{wrong}", "value": value}
+            {
+                "label": text,
+                "id": f"{field.name}-{part}",
+                "name": f"{field.name}-{part}",
+                "classes": f"govuk-input--width-{width}{wrong}",
+                "value": value,
+            }
             for (part, text, width), value in zip(
                 (("day", _("Day"), 2), ("month", _("Month"), 2), ("year", _("Year"), 4)),
-                parts, strict=True)
-        ]  # fmt: skip
+                parts,
+                strict=True,
+            )
+        ]
         defaults: Params = {"fieldset": legend(field.label.text, False), "items": items}
         if not field.description:
             defaults["hint"] = None

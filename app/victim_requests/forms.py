@@ -1,6 +1,5 @@
-"""The forms of the victim's question pages: the Victim Personal Statement's and the Right to
-Review's pages (a draft saved on every page), a referral, and messages. The rules themselves are
-in vps.py and referrals.py; the words in questions.py."""
+"""The forms of a referral and of messages. The rules themselves are in referrals.py and
+messages.py."""
 
 from __future__ import annotations
 
@@ -8,141 +7,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
 
-from app.languages import KNOWN
-from app.questions.fields import Text, checkboxes, radios, select
-from app.questions.flow import Flow, Step
-from app.questions.forms import DraftForm, QuestionForm
+from app.questions.fields import Text, checkboxes, options, radios, select
+from app.questions.forms import QuestionForm
 from app.victim_requests import messages, referrals, vps
-from app.victim_requests.questions import (
-    CONTACT_CHOICES,
-    KIND_CHOICES,
-    READING_CHOICES,
-    STATEMENT_PAGES,
-    YES_NO,
-    problem_text,
-)
-
-MORE = _l("Write as much or as little as you want.")
-
-
-def _choose(field: str) -> str:
-    return problem_text(vps.Problem(field, "choose"))
-
-
-def _too_long(field: str, over: int) -> ValidationError:
-    return ValidationError(problem_text(vps.Problem(field, "too_long", over)))
-
-
-# --- Victim Personal Statement ------------------------------------------------------------------
-
-
-def _within_statement(form: QuestionForm, field: Field) -> None:
-    """The statement's parts together are within the limit (the other parts as saved)."""
-    total = vps.statement_length({**form.answers, field.name: field.data})
-    if total > vps.MAX_CHARACTERS:
-        raise _too_long(field.name, total - vps.MAX_CHARACTERS)
-
-
-def _within_limit(form: QuestionForm, field: Field) -> None:
-    if len(field.data) > vps.MAX_CHARACTERS:
-        raise _too_long(field.name, len(field.data) - vps.MAX_CHARACTERS)
-
-
-class KindForm(DraftForm):
-    title = STATEMENT_PAGES["new-or-update"][0]
-    kind = radios(title, list(KIND_CHOICES.items()), LazyString(_choose, "kind"),
-                  hint=_l("A statement says in your own words how the crime has affected you. "
-                          "You can update it at any time until the sentence."))  # fmt: skip
-
-
-class ReadingForm(DraftForm):
-    title = STATEMENT_PAGES["reading"][0]
-    reading = radios(title, list(READING_CHOICES.items()), LazyString(_choose, "reading"),
-                     hint=_l("The judge or magistrates will read your statement before they "
-                             "decide the sentence. You can change your mind later."))  # fmt: skip
-
-
-class LanguageForm(DraftForm):
-    title = STATEMENT_PAGES["language"][0]
-    heading = True
-    statement_language = select(
-        _l("Which language is your statement in?"),
-        [(code, KNOWN[code].native_name, {"lang": code}) for code in sorted(KNOWN)],
-        LazyString(_choose, "statement_language"),
-    )
-    interpreter = radios(_l("Do you need an interpreter at court?"), list(YES_NO.items()),
-                         LazyString(_choose, "interpreter"), heading=False)  # fmt: skip
-
-
-def _text_page(slug: str, field: str) -> type[DraftForm]:
-    """A page of free text: one part of the statement, or the support needed at court."""
-    question, hint = STATEMENT_PAGES[slug]
-    part = field in vps.STATEMENT_PARTS
-
-    def prepare(self: DraftForm) -> None:
-        if part:  # what is left of the whole statement, the other parts as saved
-            others = vps.statement_length({k: v for k, v in self.answers.items() if k != field})
-            self[field].limit = max(vps.MAX_CHARACTERS - others, 0)  # type: ignore[attr-defined]
-
-    text = Text(question, [_within_statement if part else _within_limit],
-                limit=vps.MAX_CHARACTERS, heading=True, rows=10, filters=[vps.clean_text],
-                description=LazyString(lambda: f"{hint} {MORE}"))  # fmt: skip
-    return type(f"{field}Form", (DraftForm,), {"title": question, field: text,
-                                               "prepare": prepare})  # fmt: skip
-
-
-_CHOICE_PAGES: dict[str, type[DraftForm]] = {
-    "new-or-update": KindForm, "reading": ReadingForm, "language": LanguageForm,
-}  # fmt: skip
-STATEMENT = Flow("requests.statement_step", "requests/statement_step.html", [
-    Step(step.slug, _CHOICE_PAGES.get(step.slug) or _text_page(step.slug, step.fields[0]))
-    for step in vps.STEPS
-], check=vps.CHECK)  # fmt: skip
-
-
-# --- Right to Review ----------------------------------------------------------------------------
-
-
-def _reasons(form: QuestionForm, field: Field) -> None:
-    if not field.data:
-        raise ValidationError(problem_text(vps.Problem("reasons", "reasons_empty")))
-    if len(field.data) > vps.MAX_CHARACTERS:
-        over = len(field.data) - vps.MAX_CHARACTERS
-        raise ValidationError(problem_text(vps.Problem("reasons", "reasons_too_long", over)))
-
-
-class ReasonsForm(DraftForm):
-    title = _l("Why do you think the decision was wrong?")
-    reasons = Text(title, [_reasons], limit=vps.MAX_CHARACTERS, heading=True, rows=12,
-                   filters=[vps.clean_text],
-                   description=_l("Say what you think was missed or got wrong. You do not need "
-                                  "to use legal words."))  # fmt: skip
-
-
-class ContactForm(DraftForm):
-    title = _l("How would you like to hear back?")
-    contact = radios(title, list(CONTACT_CHOICES.items()), LazyString(_choose, "contact"))
-
-
-REVIEW = Flow("requests.review_step", "requests/review_step.html",
-              [Step("reasons", ReasonsForm), Step("contact", ContactForm)], check=vps.CHECK)  # fmt: skip
-
-
-class SendForm(FlaskForm):
-    """The check page's button: only its CSRF token."""
-
-
-class DecisionForm(FlaskForm):
-    """The decision a Right to Review is about (one button per decision)."""
-
-    decision = HiddenField()
-
 
 # --- Referrals ----------------------------------------------------------------------------------
 
@@ -164,31 +35,51 @@ class ReferralForm(QuestionForm):
     """`offered` (what the hub knows of the victim) and `chosen_service` are set by the view."""
 
     case = select(_l("Which case is this about? (optional)"), [])
-    share = checkboxes(_l("What can we share with them?"), [], default=["email"],
-                       hint=_l("Tick each thing you agree we share. We share nothing else. "
-                               "Choose at least an e-mail address or a phone number so they can "
-                               "contact you."))  # fmt: skip
-    needs = Text(_l("What would you like help with? (optional)"), limit=referrals.MAX_NEEDS,
-                 rows=5, filters=[vps.clean_text],
-                 description=_l("This is shared with the service if you write something."))  # fmt: skip
+    share = checkboxes(
+        _l("What can we share with them?"),
+        [],
+        default=["email"],
+        hint=_l(
+            "Tick each thing you agree we share. We share nothing else. "
+            "Choose at least an e-mail address or a phone number so they can "
+            "contact you."
+        ),
+    )
+    needs = Text(
+        _l("What would you like help with? (optional)"),
+        limit=referrals.MAX_NEEDS,
+        rows=5,
+        filters=[vps.clean_text],
+        description=_l("This is shared with the service if you write something."),
+    )
     offered: dict[str, str]
     chosen_service: Any
 
     def offer(self, offered: dict[str, str], words: dict[str, Any]) -> None:
         self.offered = offered
-        self.share.choices = [
-            (field, words[field], {"hint": {"html": Markup("<bdi>{}</bdi>").format(offered[field])}})
-            for field in referrals.FIELDS if field in offered
-        ]  # fmt: skip
+        self.share.choices = options(
+            [
+                (
+                    field,
+                    words[field],
+                    {"hint": {"html": Markup("<bdi>{}</bdi>").format(offered[field])}},
+                )
+                for field in referrals.FIELDS
+                if field in offered
+            ]
+        )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         needs = self.needs.data or ""
-        for problem in referrals.check(self.chosen_service, self.share.data or [], self.offered,
-                                       needs):  # fmt: skip
+        for problem in referrals.check(
+            self.chosen_service, self.share.data or [], self.offered, needs
+        ):
             if problem.code == "too_long":
-                message = _("What you would like help with can be up to %(limit)s characters",
-                            limit=f"{referrals.MAX_NEEDS:,}")  # fmt: skip
+                message = _(
+                    "What you would like help with can be up to %(limit)s characters",
+                    limit=f"{referrals.MAX_NEEDS:,}",
+                )
                 self.needs.errors.append(message)
             else:
                 self.share.errors.append(str(REFERRAL_ERRORS[problem.code]))
@@ -204,22 +95,35 @@ def _message_text(empty: Any) -> Any:
         if not field.data:
             raise ValidationError(str(empty))
         if len(field.data) > messages.MAX_LENGTH:
-            raise ValidationError(_("Your message can be up to %(limit)s characters",
-                                    limit=f"{messages.MAX_LENGTH:,}"))  # fmt: skip
+            raise ValidationError(
+                _(
+                    "Your message can be up to %(limit)s characters",
+                    limit=f"{messages.MAX_LENGTH:,}",
+                )
+            )
 
     return check
 
 
 class MessageForm(QuestionForm):
     which = HiddenField(name="form", default="message")
-    body = Text(_l("Your message"), [_message_text(_l("Enter your message"))],
-                limit=messages.MAX_LENGTH, rows=5, filters=[vps.clean_text])  # fmt: skip
+    body = Text(
+        _l("Your message"),
+        [_message_text(_l("Enter your message"))],
+        limit=messages.MAX_LENGTH,
+        rows=5,
+        filters=[vps.clean_text],
+    )
 
 
 class NotToldForm(QuestionForm):
     which = HiddenField(name="form", default="not_told")
     case = select(_l("Which case? (optional)"), [])
-    about = Text(_l("What were you not told about?"),
-                 [_message_text(_l("Tell us what you were not told about"))],
-                 limit=messages.MAX_LENGTH, rows=4, filters=[vps.clean_text],
-                 description=_l("For example: nobody told me the suspect was released on bail."))  # fmt: skip
+    about = Text(
+        _l("What were you not told about?"),
+        [_message_text(_l("Tell us what you were not told about"))],
+        limit=messages.MAX_LENGTH,
+        rows=4,
+        filters=[vps.clean_text],
+        description=_l("For example: nobody told me the suspect was released on bail."),
+    )

@@ -11,6 +11,7 @@ from app.accounts.policy import login_required
 from app.cases import invitations
 from app.extensions import db, limiter
 from app.i18n import localized_route
+from app.questions.fields import options
 from app.victim_requests import bp, messages
 from app.victim_requests.forms import MessageForm, NotToldForm
 
@@ -28,15 +29,17 @@ def message_thread(lang: str):
             not_told = posted
         else:
             message = posted
-    not_told.case.choices = [("", _("Not sure"))] + [
-        (link.public_id, _("Case %(reference)s", reference=link.invitation_reference))
-        for link in links
-    ]
+    not_told.case.choices = options(
+        [("", _("Not sure"))]
+        + [
+            (link.public_id, _("Case %(reference)s", reference=link.invitation_reference))
+            for link in links
+        ]
+    )
     if posted is not None and posted.validate():
         if posted is not_told:
             link = invitations.case_of(g.user, not_told.case.data or "")
-            messages.report_not_told(g.user, not_told.about.data,
-                                     link.case_id if link else None)  # fmt: skip
+            messages.report_not_told(g.user, not_told.about.data, link.case_id if link else None)
         else:
             messages.post_from_victim(g.user, message.body.data)
         db.session.commit()
@@ -46,6 +49,11 @@ def message_thread(lang: str):
     messages.mark_read_by_victim(g.user)
     db.session.commit()
     return render_template(
-        "requests/messages.html", thread=thread, message=message, not_told=not_told,
-        posted=posted or message, sent=request.args.get("sent"), links=links,
-    )  # fmt: skip
+        "requests/messages.html",
+        thread=thread,
+        message=message,
+        not_told=not_told,
+        posted=posted or message,
+        sent=request.args.get("sent"),
+        links=links,
+    )

@@ -12,6 +12,7 @@ from app.cases import invitations
 from app.cases.models import Case
 from app.extensions import db, limiter
 from app.i18n import localized_route
+from app.questions.fields import options
 from app.questions.flow import ask
 from app.victim_requests import bp, referrals, service, states
 from app.victim_requests.forms import ReferralForm, ServiceForm
@@ -29,9 +30,10 @@ def new_referral(lang: str):
         return _choose()
     links = invitations.cases_of(g.user)
     form = ReferralForm()
-    form.case.choices = [("", _not_about_a_case())] + [
-        (link.public_id, _case_words(link.invitation_reference)) for link in links
-    ]
+    form.case.choices = options(
+        [("", _not_about_a_case())]
+        + [(link.public_id, _case_words(link.invitation_reference)) for link in links]
+    )
     if request.method == "GET":
         form.case.data = request.args.get("case")
     link = invitations.case_of(g.user, form.case.data) if form.case.data else None
@@ -40,25 +42,38 @@ def new_referral(lang: str):
     form.offer(referrals.offered_values(g.user, crime), REFERRAL_FIELDS)
 
     def save(form: ReferralForm) -> str:
-        item = referrals.create(g.user, chosen_service, form.share.data, form.offered,
-                                form.needs.data, link.case_id if link else None)  # fmt: skip
+        item = referrals.create(
+            g.user,
+            chosen_service,
+            form.share.data,
+            form.offered,
+            form.needs.data,
+            link.case_id if link else None,
+        )
         db.session.commit()
         return url_for("requests.referral_page", public_id=item.public_id, sent=1)
 
     return ask(
-        form, "requests/referral_new.html", save=save, service=chosen_service, links=links,
+        form,
+        "requests/referral_new.html",
+        save=save,
+        service=chosen_service,
+        links=links,
         back=url_for("requests.new_referral"),
         action=url_for("requests.new_referral", service=chosen_service.id),
         channel="email" if referrals.address_for(chosen_service) else "navigator",
-    )  # fmt: skip
+    )
 
 
 def _choose():
     form = ServiceForm(formdata=None)
-    form.service.choices = [
-        (s.id, s.name, {"hint": {"text": s.summary, "attributes": {"lang": "en"}}})
-        for s in referrals.services() if referrals.referable(s)
-    ]  # fmt: skip
+    form.service.choices = options(
+        [
+            (s.id, s.name, {"hint": {"text": s.summary, "attributes": {"lang": "en"}}})
+            for s in referrals.services()
+            if referrals.referable(s)
+        ]
+    )
     return render_template("requests/referral_choose.html", form=form)
 
 
@@ -77,11 +92,14 @@ def referral_page(lang: str, public_id: str):
     if item is None:
         abort(404)
     return render_template(
-        "requests/referral.html", item=item, service=referrals.service(item.service_id),
-        steps=service.history("referral", item.id), fields=REFERRAL_FIELDS,
+        "requests/referral.html",
+        item=item,
+        service=referrals.service(item.service_id),
+        steps=service.history("referral", item.id),
+        fields=REFERRAL_FIELDS,
         sent=request.args.get("sent"),
         can_withdraw="withdrawn" in states.REFERRAL.next_for(item.status, states.VICTIM),
-    )  # fmt: skip
+    )
 
 
 @localized_route(bp, "/account/referrals/<pid:public_id>/withdraw", methods=["POST"])

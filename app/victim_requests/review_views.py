@@ -12,7 +12,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.i18n import localized_route
 from app.victim_requests import bp, service, vrr
-from app.victim_requests.forms import REVIEW, DecisionForm, SendForm
+from app.victim_requests.flows import REVIEW, DecisionForm, SendForm
 from app.victim_requests.models import VictimRequest
 from app.victim_requests.questions import CONTACT_CHOICES, DECISIONS, SCHEMES
 from app.victim_requests.views import case_link, names, owned, send
@@ -26,26 +26,42 @@ def review_start(lang: str, public_id: str):
     decisions = service.review_decisions(case.id, case.enhanced)
     form = DecisionForm()
     if request.method == "POST":
-        chosen = next((d for d in decisions if d.milestone_id == form.decision.data
-                       and d.eligible), None)  # fmt: skip
+        chosen = next(
+            (d for d in decisions if d.milestone_id == form.decision.data and d.eligible), None
+        )
         if chosen is None:
             abort(400)
-        item = service.start_draft(g.user, link, "vrr", scheme=chosen.scheme,
-                                   decision_id=int(chosen.milestone_id))  # fmt: skip
+        item = service.start_draft(
+            g.user, link, "vrr", scheme=chosen.scheme, decision_id=int(chosen.milestone_id)
+        )
         db.session.commit()
         return redirect(REVIEW.url(REVIEW.first, public_id=item.public_id))
-    return render_template("requests/review_start.html", link=link, decisions=decisions,
-                           names=DECISIONS, schemes=SCHEMES, now=utcnow(), form=form)  # fmt: skip
+    return render_template(
+        "requests/review_start.html",
+        link=link,
+        decisions=decisions,
+        names=DECISIONS,
+        schemes=SCHEMES,
+        now=utcnow(),
+        form=form,
+    )
 
 
 def _decision_of(item: VictimRequest) -> vrr.Decision | None:
     case = db.session.get(Case, item.case_id)
-    return next((d for d in service.review_decisions(case.id, case.enhanced)
-                 if d.milestone_id == str(item.decision_id)), None)  # fmt: skip
+    return next(
+        (
+            d
+            for d in service.review_decisions(case.id, case.enhanced)
+            if d.milestone_id == str(item.decision_id)
+        ),
+        None,
+    )
 
 
-@localized_route(bp, "/account/requests/<pid:public_id>/review/<slug:step>",
-                 methods=["GET", "POST"])  # fmt: skip
+@localized_route(
+    bp, "/account/requests/<pid:public_id>/review/<slug:step>", methods=["GET", "POST"]
+)
 @login_required(Role.VICTIM)
 def review_step(lang: str, public_id: str, step: str):
     item = owned(public_id, "vrr")
@@ -62,10 +78,13 @@ def review_step(lang: str, public_id: str, step: str):
         db.session.commit()
 
     return REVIEW.page(
-        step, answers=dict(item.answers or {}), save=save, url_values={"public_id": public_id},
+        step,
+        answers=dict(item.answers or {}),
+        save=save,
+        url_values={"public_id": public_id},
         later=url_for("requests.request_page", public_id=item.public_id, saved=1),
         context={"decision": decision, "names": DECISIONS, "now": utcnow()},
-    )  # fmt: skip
+    )
 
 
 def _review_check(item: VictimRequest, decision: vrr.Decision | None):
@@ -79,13 +98,19 @@ def _review_check(item: VictimRequest, decision: vrr.Decision | None):
             send(item, _review_document(item, decision))
             return redirect(url_for("requests.request_page", public_id=item.public_id, sent=1))
     return render_template(
-        "requests/review_check.html", item=item, answers=answers, decision=decision,
-        names=DECISIONS, schemes=SCHEMES, contacts=CONTACT_CHOICES, form=SendForm(),
+        "requests/review_check.html",
+        item=item,
+        answers=answers,
+        decision=decision,
+        names=DECISIONS,
+        schemes=SCHEMES,
+        contacts=CONTACT_CHOICES,
+        form=SendForm(),
         problems=REVIEW.check_errors(problems, public_id=item.public_id),
         change=lambda slug: REVIEW.url(slug, next="check", public_id=item.public_id),
         back=REVIEW.url(REVIEW.back(REVIEW.check, answers), public_id=item.public_id),
         action=REVIEW.url(REVIEW.check, public_id=item.public_id),
-    )  # fmt: skip
+    )
 
 
 def _review_document(item: VictimRequest, decision: vrr.Decision) -> bytes:
@@ -94,12 +119,20 @@ def _review_document(item: VictimRequest, decision: vrr.Decision) -> bytes:
     case, agency = names(item)
     answers = dict(item.answers or {})
     contact = CONTACT_CHOICES.get(answers.get("contact", ""), "")
-    return review_pdf(ReviewDocument(
-        reference=item.reference, scheme=decision.scheme, case_reference=case.reference,
-        agency_name=agency.name, victim_name=g.user.preferred_name or g.user.email,
-        decision=decision.decision,
-        decision_date=decision.decided_at.date() if decision.decided_at else None,
-        prompt_deadline=decision.prompt_by, last_deadline=decision.last_by,
-        reasons=answers.get("reasons", ""), contact=str(contact), submitted_at=utcnow(),
-        language=g.get("lang", "en"),
-    ))  # fmt: skip
+    return review_pdf(
+        ReviewDocument(
+            reference=item.reference,
+            scheme=decision.scheme,
+            case_reference=case.reference,
+            agency_name=agency.name,
+            victim_name=g.user.preferred_name or g.user.email,
+            decision=decision.decision,
+            decision_date=decision.decided_at.date() if decision.decided_at else None,
+            prompt_deadline=decision.prompt_by,
+            last_deadline=decision.last_by,
+            reasons=answers.get("reasons", ""),
+            contact=str(contact),
+            submitted_at=utcnow(),
+            language=g.get("lang", "en"),
+        )
+    )

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import localized_route
 from app.languages import KNOWN
 from app.victim_requests import bp, service, vps
-from app.victim_requests.forms import STATEMENT, SendForm
+from app.victim_requests.flows import STATEMENT, SendForm
 from app.victim_requests.models import VictimRequest
 from app.victim_requests.questions import (
     KIND_CHOICES,
@@ -32,8 +32,9 @@ def start_statement(lang: str, public_id: str):
     return redirect(STATEMENT.url(STATEMENT.first, public_id=item.public_id))
 
 
-@localized_route(bp, "/account/requests/<pid:public_id>/statement/<slug:step>",
-                 methods=["GET", "POST"])  # fmt: skip
+@localized_route(
+    bp, "/account/requests/<pid:public_id>/statement/<slug:step>", methods=["GET", "POST"]
+)
 @login_required(Role.VICTIM)
 def statement_step(lang: str, public_id: str, step: str):
     item = owned(public_id, "vps")
@@ -49,9 +50,12 @@ def statement_step(lang: str, public_id: str, step: str):
         db.session.commit()
 
     return STATEMENT.page(
-        step, answers=dict(item.answers or {}), save=save, url_values={"public_id": public_id},
+        step,
+        answers=dict(item.answers or {}),
+        save=save,
+        url_values={"public_id": public_id},
         later=url_for("requests.request_page", public_id=item.public_id, saved=1),
-    )  # fmt: skip
+    )
 
 
 def _statement_check(item: VictimRequest):
@@ -64,15 +68,22 @@ def _statement_check(item: VictimRequest):
             send(item, _statement_document(item))
             return redirect(url_for("requests.request_page", public_id=item.public_id, sent=1))
     return render_template(
-        "requests/statement_check.html", item=item, answers=answers, form=form,
+        "requests/statement_check.html",
+        item=item,
+        answers=answers,
+        form=form,
         problems=STATEMENT.check_errors(
-            [(p.field, problem_text(p)) for p in problems], public_id=item.public_id),
+            [(p.field, problem_text(p)) for p in problems], public_id=item.public_id
+        ),
         change=lambda slug: STATEMENT.url(slug, next="check", public_id=item.public_id),
         back=STATEMENT.url(STATEMENT.back(STATEMENT.check, answers), public_id=item.public_id),
         action=STATEMENT.url(STATEMENT.check, public_id=item.public_id),
-        pages=STATEMENT_PAGES, kinds=KIND_CHOICES, readings=READING_CHOICES, yes_no=YES_NO,
+        pages=STATEMENT_PAGES,
+        kinds=KIND_CHOICES,
+        readings=READING_CHOICES,
+        yes_no=YES_NO,
         steps=vps.STEPS,
-    )  # fmt: skip
+    )
 
 
 def _statement_document(item: VictimRequest) -> bytes:
@@ -80,9 +91,15 @@ def _statement_document(item: VictimRequest) -> bytes:
 
     case, agency = names(item)
     answers = dict(item.answers or {})
-    return statement_pdf(StatementDocument(
-        reference=item.reference, kind=answers.get("kind", "make"),
-        case_reference=case.reference, agency_name=agency.name,
-        victim_name=g.user.preferred_name or g.user.email, submitted_at=utcnow(),
-        language=g.get("lang", "en"), answers=answers,
-    ))  # fmt: skip
+    return statement_pdf(
+        StatementDocument(
+            reference=item.reference,
+            kind=answers.get("kind", "make"),
+            case_reference=case.reference,
+            agency_name=agency.name,
+            victim_name=g.user.preferred_name or g.user.email,
+            submitted_at=utcnow(),
+            language=g.get("lang", "en"),
+            answers=answers,
+        )
+    )

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.i18n import localized_route
 from app.languages import KNOWN
 from app.victim_requests import bp, labels, messages, referrals, service, states
-from app.victim_requests.forms import REVIEW, STATEMENT
+from app.victim_requests.flows import REVIEW, STATEMENT
 from app.victim_requests.models import VictimRequest
 
 VICTIM = Role.VICTIM
@@ -69,13 +69,16 @@ def request_page(lang: str, public_id: str):
     item = owned(public_id)
     flow = STATEMENT if item.kind == "vps" else REVIEW
     return render_template(
-        "requests/request.html", item=item, steps=service.history("request", item.id),
+        "requests/request.html",
+        item=item,
+        steps=service.history("request", item.id),
         continue_at=flow.url(flow.first, public_id=item.public_id),
-        sent=request.args.get("sent"), saved=request.args.get("saved"),
+        sent=request.args.get("sent"),
+        saved=request.args.get("saved"),
         withdrawn=request.args.get("withdrawn"),
         can_withdraw="withdrawn" in service.machine(item).next_for(item.status, states.VICTIM),
         agency=db.session.get(Agency, item.agency_id) if item.agency_id else None,
-    )  # fmt: skip
+    )
 
 
 @localized_route(bp, "/account/requests/<pid:public_id>/document")
@@ -109,9 +112,12 @@ def withdraw_request(lang: str, public_id: str):
 @bp.context_processor
 def _words() -> dict:
     return {
-        "statuses": labels.STATUSES, "status_tags": labels.TAG_CLASSES, "kinds": labels.KINDS,
-        "service_name": _service_name, "language_name": _language_name,
-    }  # fmt: skip
+        "statuses": labels.STATUSES,
+        "status_tags": labels.TAG_CLASSES,
+        "kinds": labels.KINDS,
+        "service_name": _service_name,
+        "language_name": _language_name,
+    }
 
 
 def _service_name(service_id: str) -> str:
