@@ -96,8 +96,10 @@ class CrimeForm(_Question):
 
 
 class ReportedForm(_Question):
-    reported = radios(_l("Have you told the police?"),
-                      [("yes", _l("Yes")), ("no", _l("No, or not yet"))], ERRORS["reported"])  # fmt: skip
+    reported = radios(
+        _l("Have you told the police?"), [("yes", _l("Yes")), ("no", _l("No, or not yet"))],
+        ERRORS["reported"],
+    )  # fmt: skip
 
 
 class StageForm(_Question):
