@@ -118,6 +118,7 @@ class Flow:
         later: str | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> ResponseReturnValue:
+        """A page of a flow whose answers the caller keeps (see the module's docstring)."""
         returning = request.args.get("next") == "check" and self.check is not None
         form = self.form(slug, answers, posted=request.method == "POST")
         if request.method == "POST" and form.validate():
