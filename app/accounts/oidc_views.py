@@ -12,6 +12,7 @@ import logging
 
 from flask import abort, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
 
 from app.accounts import audit, bp, oidc
 from app.accounts.forms import ConfirmForm
@@ -38,18 +39,23 @@ def _problem(reason: str, lang: str) -> Response:
     return redirect(url_for("accounts.oidc_problem", lang=lang, reason=reason), code=303)
 
 
+class StartForm(ConfirmForm):
+    """Signing in with the provider: the button, and the page to go to afterwards."""
+
+    next_url = HiddenField(name="next")
+
+
 @localized_route(bp, "/account/sign-in/provider", methods=["POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 @public
 def oidc_start(lang: str):
     if not oidc.enabled():
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    form = StartForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        url = oidc.begin(
-            lang=lang, next_url=request.form.get("next"), linking=g.get("user") is not None
-        )
+        url = oidc.begin(lang=lang, next_url=form.next_url.data, linking=g.get("user") is not None)
     except oidc.ProviderError as exc:
         log.warning("oidc: cannot start signing in (%s)", exc.reason)
         return _problem("provider", lang)

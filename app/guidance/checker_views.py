@@ -9,6 +9,7 @@ changed or kept: a forged post could only show someone their own answers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,9 @@ from app.extensions import csrf, limiter
 from app.guidance import bp
 from app.guidance.labels import RIGHTS
 from app.i18n import localized_route
+from app.questions.fields import DateParts, PastDate, checkboxes, radios
+from app.questions.flow import Flow, Step, carried
+from app.questions.forms import QuestionForm
 
 ROUTE = "/check-your-rights"
 # The order of the questions; "stage" and "when" depend on earlier answers.
@@ -73,28 +77,76 @@ TIME_LIMITS = {
 CONDITIONS = {"suspect_interviewed": _l("Only if someone was interviewed under caution.")}
 
 
-def _answers() -> dict[str, str]:
-    """Earlier answers, carried in hidden fields; dates typed as day, month and year."""
-    got = {name: request.form.get(name, "").strip()[:20] for name in FIELDS}
-    for name in ("incident_date", "decision_date"):
-        parts = [request.form.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
-        if any(parts):
-            got[name] = _iso(*parts)
-    if request.form.get("step") == "needs":  # unticked boxes send nothing: record the "no"
-        ticked = set(request.form.getlist("needs"))
-        for name in ("vulnerable", "intimidated", "targeted"):
-            got[name] = "yes" if name in ticked else "no"
-    return got
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+NEEDS = {
+    "vulnerable": _l("I have a disability or a mental health condition"),
+    "intimidated": _l("I am scared to give evidence, or scared for my safety"),
+    "targeted": _l("I have been targeted again and again"),
+}
 
 
-def _iso(day: str, month: str, year: str) -> str:
-    try:
-        return dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return f"invalid:{day}-{month}-{year}"[:20]
+class _Question(QuestionForm):
+    class Meta:
+        csrf = False  # nothing is kept or changed, and no cookie is set
 
 
-def _next_step(answers: dict[str, str]) -> str | None:
+class CrimeForm(_Question):
+    crime = radios(_l("What happened?"), list(CRIME_CHOICES.items()), ERRORS["crime"],
+                   hint=_l("Choose the one that fits best."))  # fmt: skip
+
+
+class ReportedForm(_Question):
+    reported = radios(
+        _l("Have you told the police?"), [("yes", _l("Yes")), ("no", _l("No, or not yet"))],
+        ERRORS["reported"],
+    )  # fmt: skip
+
+
+class StageForm(_Question):
+    stage = radios(_l("What has happened so far?"), list(STAGE_CHOICES.items()), ERRORS["stage"],
+                   hint=_l("Choose the latest thing you know about."))  # fmt: skip
+
+
+class Under18Form(_Question):
+    under_18 = radios(_l("Were you under 18 when it happened?"), YES_NO, ERRORS["under_18"])
+
+
+class NeedsForm(_Question):
+    needs = checkboxes(_l("Do any of these apply to you?"), list(NEEDS.items()), heading=True,
+                       hint=_l("Select all that apply, or none. This helps us tell you if you "
+                               "have extra support."))  # fmt: skip
+
+    def prepare(self) -> None:
+        if self.needs.raw_data is None:  # shown, not posted: as answered before
+            self.needs.data = [name for name in NEEDS if self.answers.get(name) == "yes"]
+
+    def values(self) -> dict[str, str]:
+        ticked = set(self.needs.data or ())  # unticked boxes send nothing: record the "no"
+        return {name: "yes" if name in ticked else "no" for name in NEEDS}
+
+
+def _today() -> dt.date:
+    return utcnow().date()
+
+
+class WhenForm(_Question):
+    title = _l("Dates, if you know them")
+    heading = True
+    incident_date = DateParts(_l("When did it happen?"),
+                              [PastDate(_today, ERRORS["incident_date"])],
+                              message=ERRORS["incident_date"],
+                              description=_l("For example, 27 3 2026"))  # fmt: skip
+    decision_date = DateParts(
+        _l("When were you told about the latest decision?"),
+        [PastDate(_today, ERRORS["decision_date"])], message=ERRORS["decision_date"],
+        description=_l("The decision to take no further action, to charge, to stop the case, or "
+                       "the sentence. For example, 27 3 2026"),
+    )  # fmt: skip
+    crown_court = radios(_l("Was the sentence given in the Crown Court?"),
+                         [*YES_NO, ("unknown", _l("I do not know"))], heading=False)  # fmt: skip
+
+
+def _next_step(answers: Mapping[str, str]) -> str | None:
     for step in STEPS:
         if step == "stage" and answers.get("reported") != "yes":
             continue
@@ -107,30 +159,11 @@ def _next_step(answers: dict[str, str]) -> str | None:
     return None
 
 
-OWNED = {"crime": ("crime",), "reported": ("reported",), "stage": ("stage",),
-         "under_18": ("under_18",), "when": ("incident_date", "decision_date")}  # fmt: skip
-
-
-def _error_for(step: str, answers: dict[str, str], today: dt.date) -> str | None:
-    """The field of this step that is missing or wrong, if any (later steps are not asked yet,
-    so harmless stand-ins fill them)."""
-    data = {**_defaults(), **{k: v for k, v in answers.items() if v}}
-    for name in OWNED.get(step, ()):
-        data[name] = answers.get(name) or ""
-    if step == "when":
-        data["stage"] = answers.get("stage") or "investigating"
-        data["reported"] = "yes"
-    try:
-        checker.Answers.parse(data, today)
-    except checker.BadAnswer as problem:
-        if problem.field in OWNED.get(step, ()):
-            return problem.field
-    return None
-
-
-def _defaults() -> dict[str, str]:
-    # Fill answers not asked yet with harmless values, so one step can be checked on its own.
-    return {"crime": "other", "reported": "no", "under_18": "no", "stage": "investigating"}
+_DATED = ("no_further_action", "cps_stopped", "charged", "sentenced")  # a decision date is asked
+FORMS = {"crime": CrimeForm, "reported": ReportedForm, "stage": StageForm,
+         "under_18": Under18Form, "needs": NeedsForm, "when": WhenForm}  # fmt: skip
+FLOW = Flow("guidance.rights_checker", "guidance/checker.html",
+            [Step(step, FORMS[step], next=_next_step) for step in STEPS], check=None)  # fmt: skip
 
 
 @localized_route(bp, ROUTE, methods=["GET", "POST"])
@@ -139,29 +172,11 @@ def _defaults() -> dict[str, str]:
 @public
 def rights_checker(lang: str):
     if request.method == "GET":
-        return _private(render_template("guidance/checker.html", step="start", answers={}))
-    answers = _answers()
-    step = request.form.get("step", "")
+        return _private(render_template("guidance/checker_start.html"))
+    step, answers = carried(FIELDS, STEPS)
     today = utcnow().date()
-    seen = {name: answers.get(name) for name in FIELDS}
-    for done in ("needs", "when"):
-        if request.form.get(f"_seen_{done}") or step == done:
-            seen["_seen_" + done] = "yes"
-    if step in STEPS:
-        error = _error_for(step, seen, today)
-        if error:
-            return _private(render_template("guidance/checker.html", step=step, answers=seen,
-                                            error=error, errors=ERRORS, choices=_choices()),
-                            400)  # fmt: skip
-    following = _next_step(seen)
-    if following is not None:
-        return _private(render_template("guidance/checker.html", step=following, answers=seen,
-                                        errors=ERRORS, choices=_choices()))  # fmt: skip
-    return _results(seen, today)
-
-
-def _choices() -> dict:
-    return {"crime": CRIME_CHOICES, "stage": STAGE_CHOICES}
+    return _private(FLOW.carry(step, answers, done=lambda seen: _results(seen, today),
+                               context={"dated": _DATED}))  # fmt: skip
 
 
 def _evaluate(answers: dict[str, str], today: dt.date) -> tuple[checker.Answers, checker.Result]:
@@ -191,12 +206,12 @@ def _results(answers: dict[str, str], today: dt.date, *, pdf: bool = False):
     }
     html = render_template("guidance/checker_results.html", **context)
     if not pdf:
-        return _private(html)
+        return html
     from app.documents.pdf import render_pdf  # WeasyPrint is slow to import: only when asked
 
     response = Response(render_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="your-rights.pdf"'
-    return _private(response)
+    return response
 
 
 @localized_route(bp, ROUTE + "/pdf", methods=["POST"])
@@ -204,12 +219,11 @@ def _results(answers: dict[str, str], today: dt.date, *, pdf: bool = False):
 @limiter.limit("30 per minute")
 @public
 def rights_checker_pdf(lang: str):
-    return _results({name: request.form.get(name, "")[:20] for name in FIELDS},
-                    utcnow().date(), pdf=True)  # fmt: skip
+    return _private(_results(carried(FIELDS)[1], utcnow().date(), pdf=True))
 
 
-def _private(body, status: int = 200) -> Response:
-    response = body if isinstance(body, Response) else current_app.make_response((body, status))
+def _private(body) -> Response:
+    response = current_app.make_response(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -5,4 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("requests", __name__, template_folder="templates")
 
-from app.victim_requests import models, views  # noqa: E402,F401  (routes register on import)
+from app.victim_requests import (  # noqa: E402,F401  (routes register on import)
+    message_views,
+    models,
+    referral_views,
+    review_views,
+    statement_views,
+    views,
+)
