@@ -49,10 +49,11 @@ def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
 
 
 def link(
-    user: User, reference: str, code: str, date_of_birth: dt.date
+    user: User, reference: str, code: str, date_of_birth: dt.date | None
 ) -> tuple[CaseVictim | None, str | None]:
     """Link `user` to the case. Problems: "invalid" (the same answer whatever was wrong, so the
-    form cannot be used to test references or dates of birth), "used", "expired", "locked"."""
+    form cannot be used to test references or dates of birth), "used", "expired", "locked".
+    A date of birth of None (the boxes held only spaces) is wrong like any other."""
     victim = db.session.scalar(
         select(CaseVictim).where(
             func.upper(CaseVictim.invitation_reference) == reference.strip().upper()
