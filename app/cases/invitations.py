@@ -113,6 +113,7 @@ def send(victim: CaseVictim, code: str) -> None:
     from app.accounts.service import external_url
     from app.notify.email import send_email
 
+    assert victim.email is not None  # the partner API asks for one when the hub delivers
     offered = current_app.config["HUB_LANGUAGES"]
     lang = victim.preferred_language if victim.preferred_language in offered else "en"
     with force_locale(lang):
