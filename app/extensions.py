@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 else:
     Model = db.Model
+
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

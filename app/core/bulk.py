@@ -58,9 +58,8 @@ def insert_new(
         _copy_new(table, rows, unique)
         return []
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    # With the model as `returning` (the overloads allow no other class), the rows are objects.
-    as_objects = isinstance(returning, type)
-    statement = insert(model if as_objects else table).on_conflict_do_nothing(
+    # A class as `returning` is the model itself (the overloads allow no other): rows as objects.
+    statement = insert(model if isinstance(returning, type) else table).on_conflict_do_nothing(
         index_elements=[table.c[name] for name in unique]
     )
     if not returning:  # a plain executemany: the fastest path when nothing needs reading back
@@ -69,7 +68,7 @@ def insert_new(
     if isinstance(returning, type):
         # render_nulls: every row in one INSERT, not one per pattern of missing values.
         options = {"render_nulls": True}
-        return list(db.session.scalars(statement.returning(returning), list(rows),
+        return list(db.session.scalars(statement.returning(model), list(rows),
                                        execution_options=options))  # fmt: skip
     columns = statement.returning(*(table.c[name] for name in returning))
     # An executemany: SQLAlchemy's "insertmanyvalues" sends it as multi-row INSERTs in pages
