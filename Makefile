@@ -24,8 +24,9 @@ run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$
 	@echo "Serving the Victim Care Hub on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(if $(filter 1,$(OIDC_DEMO)),PORT=$(PORT) scripts/oidc-demo.sh) scripts/serve.sh $(PORT)
 
-test: install-test ## Lint, layers (import-linter), security scan, content and translation checks, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests
+test: install-test ## Lint, types (mypy), layers (import-linter), security scan, content and translation checks, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests
 	$(BIN)/ruff check app tests e2e bench migrations
+	$(BIN)/mypy app
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -r app -q -ll
 	$(BIN)/python scripts/check_translations.py
@@ -43,9 +44,10 @@ lock: install-test ## Regenerate requirements/*.txt from pyproject.toml, keeping
 	$(LOCK) --extra dev -c requirements/app.txt -o requirements/dev.txt
 	$(LOCK) --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt
 
-lint: install-test ## ruff
+lint: install-test ## ruff and mypy
 	$(BIN)/ruff check app tests e2e bench migrations
 	$(BIN)/ruff format --check app tests e2e bench migrations
+	$(BIN)/mypy app
 
 check-content: install ## Validate every content file
 	$(FLASK) content check

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,6 +30,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The class the models subclass. At run time it is `db.Model`, which Flask-SQLAlchemy builds from
+# Base (adding its query property and bind key); a type checker cannot follow a class made at run
+# time, so it is told the same thing as a declared class.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(Base, _FlaskModel):
+        __abstract__ = True
+
+else:
+    Model = db.Model
+
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -16,6 +16,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -135,7 +136,7 @@ def generate(
     extra = {"requests": 0, "referrals": 0, "messages": 0}
     for first in range(0, n_cases, CHUNK):
         count = min(CHUNK, n_cases - first)
-        case_rows = []
+        case_rows: list[dict[str, Any]] = []
         for i in range(first, first + count):
             crime, category = rng.choice(CRIMES)
             incident = now - dt.timedelta(days=rng.randint(30, 730))

@@ -31,5 +31,6 @@ def _begin_before_savepoint(connection: Connection, _name: str) -> None:
     if connection.dialect.name != "sqlite":
         return
     dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None  # a savepoint is begun on a live connection
     if not dbapi_connection.in_transaction:
         dbapi_connection.execute("BEGIN IMMEDIATE")

@@ -68,16 +68,17 @@ def send_to_account_holder(notification: Notification, now: dt.datetime) -> None
     message = compose(notification.kind, user)
     config = current_app.config
     reference = notification.public_id
-    channel = notification.channel if notification.channel == "email" or user.phone else "email"
+    # A text message needs a number: without one, the message goes by e-mail.
+    phone = user.phone if notification.channel == "sms" else None
     if config.get("NOTIFY_API_KEY"):
         from notifications_python_client.notifications import NotificationsAPIClient
 
         client = NotificationsAPIClient(
             config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"]
         )
-        if channel == "sms":
+        if phone:
             client.send_sms_notification(
-                phone_number=user.phone,
+                phone_number=phone,
                 template_id=config["NOTIFY_SMS_TEMPLATE_ID"],
                 personalisation={"body": message.short},
                 reference=reference,
@@ -90,11 +91,11 @@ def send_to_account_holder(notification: Notification, now: dt.datetime) -> None
                 reference=reference,
             )
         return
-    if channel == "sms":
+    if phone:
         # Text messages need Notify; without it (demo, tests) they land in the mail sink, so
         # what would have been sent can be read, addressed to the phone number.
         log.warning("no NOTIFY_API_KEY: text message written to the mail sink")
-        send_email(user.phone, message.subject, message.short, message_id=reference)
+        send_email(phone, message.subject, message.short, message_id=reference)
         return
     sender = config["MAIL_FROM"] if user.may_name_hub else config["MAIL_FROM_NEUTRAL"]
     send_email(user.email, message.subject, message.body, message_id=reference, sender=sender)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 def token_hash(token: str) -> str:
@@ -31,7 +31,7 @@ class Role(StrEnum):
 STAFF_ROLES = frozenset({Role.NAVIGATOR, Role.EDITOR, Role.PARTNER_ADMIN, Role.ADMIN})
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +80,7 @@ class User(db.Model):
         return self.totp_enabled_at is not None
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     __tablename__ = "recovery_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +92,7 @@ class RecoveryCode(db.Model):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
-class OidcIdentity(db.Model):
+class OidcIdentity(Model):
     """A sign-in at an OpenID provider (e.g. GOV.UK One Login) linked to an account."""
 
     __tablename__ = "oidc_identity"
@@ -106,7 +106,7 @@ class OidcIdentity(db.Model):
     user: Mapped[User] = relationship(back_populates="identities")
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in session. The cookie holds a random token; only its hash is stored here, so a
     copy of the database cannot be used to take over sessions."""
 
@@ -127,7 +127,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only: the migration adds triggers that refuse UPDATE and DELETE on this table.
     User ids are plain columns, not foreign keys, so the record outlives a deleted account."""
 
@@ -142,7 +142,7 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
-class TrustedPerson(db.Model):
+class TrustedPerson(Model):
     """Someone a victim invites to act for them (a friend, parent or advocate), with only the
     rights the victim chooses. The invitation is accepted from the person's own account."""
 

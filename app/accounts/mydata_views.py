@@ -7,12 +7,15 @@ import time
 from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms (3.2) predates SelectChoice (WTForms 3.3).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from app.accounts import audit, bp, mydata, passwords, service
 from app.accounts.forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
 from app.accounts.models import AuditEvent, Role
 from app.accounts.policy import ask_again, local_path, login_required, recently_reauthenticated
+from app.core.forms import required
 from app.extensions import db, limiter
 from app.i18n import enabled_languages, localized_route
 
@@ -41,7 +44,7 @@ def profile(lang: str):
         user.language = form.language.data
         user.contact_channel = form.contact_channel.data
         user.phone = (form.phone.data or "").strip() or None
-        user.safe_days = ",".join(form.safe_days.data)
+        user.safe_days = ",".join(required(form.safe_days.data))
         user.safe_from, user.safe_to = form.safe_from.data, form.safe_to.data
         user.may_name_hub = form.may_name_hub.data == "yes"
         audit.record("profile_changed", actor=user, subject=user)
@@ -59,9 +62,9 @@ def confirm_identity(lang: str):
     if form.validate_on_submit():
         user = g.user
         if user.has_totp:
-            ok = service.check_second_factor(user, form.secret.data) is not None
+            ok = service.check_second_factor(user, required(form.secret.data)) is not None
         else:
-            ok = passwords.verify_password(user.password_hash, form.secret.data)
+            ok = passwords.verify_password(user.password_hash, required(form.secret.data))
         if ok:
             session["reauth_at"] = time.time()
             target = local_path(request.args.get("next")) or ""

@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from authlib.common.errors import AuthlibBaseError
@@ -96,7 +96,7 @@ def _b64_json(segment: str) -> Any:
     return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
 
 
-def _number(value: Any) -> bool:
+def _number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -209,7 +209,8 @@ def _settings_key() -> tuple:
 def _client() -> Any:
     """The Authlib client for this app, made on first use (so an app without OIDC settings never
     touches them) and made again if the settings change."""
-    app = current_app._get_current_object()
+    # The app itself, not the proxy (OAuth keeps it): Flask types current_app as the app.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     key = _settings_key()
     cached = app.extensions.get(_EXTENSION)
     if cached and cached[0] == key:

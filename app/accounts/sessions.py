@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 
 from flask import current_app, g, request, session
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from app.accounts.models import User, UserSession, token_hash
 from app.core.time import as_utc, utcnow
@@ -47,6 +47,7 @@ def end_all(user: User, reason: str) -> int:
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
     )
+    assert isinstance(result, CursorResult)  # an UPDATE without RETURNING: it counts its rows
     return result.rowcount or 0
 
 
@@ -89,6 +90,7 @@ def load() -> None:
         session.clear()
         g.session_ended = problem
         return
+    assert record is not None  # no problem: the session was found
     now = utcnow()
     if now - as_utc(record.last_seen_at) > TOUCH_EVERY:
         record.last_seen_at = now

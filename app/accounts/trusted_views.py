@@ -8,6 +8,7 @@ from app.accounts import bp, trusted
 from app.accounts.forms import RIGHT_LABELS, ConfirmForm, TrustedPersonForm
 from app.accounts.models import Role
 from app.accounts.policy import login_required
+from app.core.forms import required
 from app.extensions import limiter
 from app.i18n import localized_route
 
@@ -19,7 +20,11 @@ def trusted_people(lang: str):
     form = TrustedPersonForm()
     if form.validate_on_submit():
         trusted.invite(
-            g.user, name=form.name.data, email=form.email.data, rights=form.rights.data, lang=lang
+            g.user,
+            name=required(form.name.data),
+            email=required(form.email.data),
+            rights=required(form.rights.data),
+            lang=lang,
         )
         return redirect(url_for("accounts.trusted_people", invited=1))
     return render_template(

@@ -16,6 +16,7 @@ from app.accounts.forms import (
     SignUpForm,
 )
 from app.accounts.policy import local_path, login_required, public, signed_in_without_mfa
+from app.core.forms import required
 from app.extensions import db, limiter
 from app.i18n import localized_route
 
@@ -66,7 +67,7 @@ def _account_context() -> dict:
 def sign_up(lang: str):
     form = SignUpForm()
     if form.validate_on_submit():
-        service.sign_up(form.email.data, form.password.data, lang)
+        service.sign_up(required(form.email.data), required(form.password.data), lang)
         return redirect(url_for("accounts.check_email"))
     return render_template("accounts/sign_up.html", form=form)
 
@@ -94,7 +95,7 @@ def sign_in(lang: str):
     form = SignInForm()
     problem = None
     if form.validate_on_submit():
-        result = service.authenticate(form.email.data, form.password.data)
+        result = service.authenticate(required(form.email.data), required(form.password.data))
         problem = result.problem
         if result.user is not None:
             user = result.user
@@ -102,8 +103,9 @@ def sign_in(lang: str):
                 session.clear()
                 session["pending_mfa"] = {"u": user.public_id, "at": time.time()}
                 target = _safe_next("")
-                params = {"next": target} if target else {}
-                return redirect(url_for("accounts.sign_in_code", **params))
+                if target:
+                    return redirect(url_for("accounts.sign_in_code", next=target))
+                return redirect(url_for("accounts.sign_in_code"))
             service.signed_in(user, method="password")
             sessions.start(user, mfa=False)
             db.session.commit()
@@ -131,7 +133,7 @@ def sign_in_code(lang: str):
     form = CodeForm()
     wrong = False
     if form.validate_on_submit():
-        method = service.check_second_factor(user, form.code.data)
+        method = service.check_second_factor(user, required(form.code.data))
         if method:
             service.signed_in(user, method=f"password+{method}")
             sessions.start(user, mfa=True)
@@ -150,7 +152,7 @@ def sign_in_code(lang: str):
 def forgot_password(lang: str):
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data, lang)
+        service.request_password_reset(required(form.email.data), lang)
         return redirect(url_for("accounts.check_email", reset=1))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -166,7 +168,7 @@ def reset_password(lang: str, token: str):
         return render_template("accounts/link_problem.html", problem=result.problem), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        service.reset_password(result.user, form.password.data)
+        service.reset_password(result.user, required(form.password.data))
         session.clear()
         return redirect(url_for("accounts.sign_in", reason="password-changed"))
     return render_template("accounts/reset_password.html", form=form)
@@ -195,7 +197,10 @@ def change_password(lang: str):
     wrong = False
     if form.validate_on_submit():
         if service.change_password(
-            g.user, form.current_password.data, form.password.data, g.user_session
+            g.user,
+            required(form.current_password.data),
+            required(form.password.data),
+            g.user_session,
         ):
             return redirect(url_for("accounts.dashboard", changed=1))
         wrong = True
@@ -213,7 +218,7 @@ def two_step_setup(lang: str):
     form = CodeForm()
     wrong = False
     if form.validate_on_submit():
-        codes = service.confirm_totp(user, form.code.data)
+        codes = service.confirm_totp(user, required(form.code.data))
         if codes:
             g.user_session.mfa_at = g.user_session.mfa_at or user.totp_enabled_at
             db.session.commit()

@@ -49,10 +49,11 @@ def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
 
 
 def link(
-    user: User, reference: str, code: str, date_of_birth: dt.date
+    user: User, reference: str, code: str, date_of_birth: dt.date | None
 ) -> tuple[CaseVictim | None, str | None]:
     """Link `user` to the case. Problems: "invalid" (the same answer whatever was wrong, so the
-    form cannot be used to test references or dates of birth), "used", "expired", "locked"."""
+    form cannot be used to test references or dates of birth), "used", "expired", "locked".
+    A date of birth of None (the boxes held only spaces) is wrong like any other."""
     victim = db.session.scalar(
         select(CaseVictim).where(
             func.upper(CaseVictim.invitation_reference) == reference.strip().upper()
@@ -112,6 +113,7 @@ def send(victim: CaseVictim, code: str) -> None:
     from app.accounts.service import external_url
     from app.notify.email import send_email
 
+    assert victim.email is not None  # the partner API asks for one when the hub delivers
     offered = current_app.config["HUB_LANGUAGES"]
     lang = victim.preferred_language if victim.preferred_language in offered else "en"
     with force_locale(lang):

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 AGENCY_KINDS = ("police", "wcu", "cps", "court", "probation", "cica", "parole-board", "yot")
 
 
-class Agency(db.Model):
+class Agency(Model):
     __tablename__ = "agency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,7 @@ class Agency(db.Model):
     webhook_secret: Mapped[str | None] = mapped_column(String(300), info={"encrypted": True})
 
 
-class Case(db.Model):
+class Case(Model):
     """A case as an agency knows it. The agency's own reference is unique per agency."""
 
     __tablename__ = "case_record"
@@ -53,7 +53,7 @@ class Case(db.Model):
     agency: Mapped[Agency] = relationship()
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """One thing that happened in a case, as an agency reported it: stored exactly once per
     agency event id, whatever order events arrive in; timelines order by when it happened."""
 
@@ -77,7 +77,7 @@ class Milestone(db.Model):
     agency: Mapped[Agency] = relationship()
 
 
-class CaseVictim(db.Model):
+class CaseVictim(Model):
     """A victim on a case, as the agency knows them; linked to a hub account once they use
     their invitation (and confirm their date of birth)."""
 
@@ -107,7 +107,7 @@ class CaseVictim(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class UpdateConfirmation(db.Model):
+class UpdateConfirmation(Model):
     """A critical update (a release, an escape, changed bail conditions, a trial moved at short
     notice) that the victim must say they have seen; if they do not, a navigator calls."""
 

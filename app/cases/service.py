@@ -22,7 +22,7 @@ def find_case(agency: Agency, reference: str) -> Case | None:
 def upsert_case(agency: Agency, reference: str, data: dict) -> tuple[Case, bool]:
     case = find_case(agency, reference)
     created = case is None
-    if created:
+    if case is None:
         case = Case(agency_id=agency.id, reference=reference)
         db.session.add(case)
     for key, value in data.items():
@@ -52,11 +52,12 @@ def record_event(agency: Agency, case: Case, data: dict) -> tuple[Milestone, boo
     """Store one event. A repeat of the same agency event id returns the first."""
     for milestone in _store_events(agency, [(case, data)]):
         return milestone, True
-    milestone = db.session.scalar(
+    # Not new: the first of that agency event id is stored (that is why nothing was inserted).
+    milestone = db.session.scalars(
         select(Milestone).where(
             Milestone.agency_id == agency.id, Milestone.agency_event_id == data["id"]
         )
-    )
+    ).one()
     return milestone, False
 
 

@@ -12,6 +12,7 @@ from app.cases import bp, invitations, updates
 from app.cases.forms import LinkCaseForm
 from app.cases.labels import MILESTONES
 from app.cases.models import Milestone
+from app.core.forms import required
 from app.extensions import db, limiter
 from app.i18n import localized_route
 
@@ -32,7 +33,7 @@ def link_case(lang: str):
     problem = None
     if form.validate_on_submit():
         victim, problem = invitations.link(
-            g.user, form.reference.data, form.code.data, form.date_of_birth.data
+            g.user, required(form.reference.data), required(form.code.data), form.date_of_birth.data
         )
         if victim is not None:
             return redirect(url_for("cases.timeline", public_id=victim.public_id))
@@ -86,7 +87,9 @@ def confirm_seen(lang: str, public_id: str, milestone_id: str):
     """The victim says they have read a critical update (a release, an escape, new bail
     conditions): nobody needs to call them about it now."""
     link = invitations.case_of(g.user, public_id)
-    milestone = link and db.session.scalar(
+    if link is None:
+        abort(404)
+    milestone = db.session.scalar(
         select(Milestone).where(
             Milestone.public_id == milestone_id, Milestone.case_id == link.case_id
         )

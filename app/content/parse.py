@@ -100,6 +100,12 @@ def parse_page(path: Path, lang: str, raw: bytes) -> tuple[Page | None, list[Pro
 
     if problems:
         return None, [Problem(where, message) for message in problems]
+    # Every check above added a problem unless its value has the type the page needs.
+    assert isinstance(title, str) and isinstance(summary, str)
+    assert isinstance(section, str) and isinstance(order, int)
+    assert isinstance(sources, list)
+    assert reviewed is None or isinstance(reviewed, dt.date)
+    assert source_hash is None or isinstance(source_hash, str)
 
     return (
         Page(

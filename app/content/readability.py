@@ -38,4 +38,5 @@ def grade(markdown: str) -> float:
     text = prose(markdown)
     if not text:
         return 0.0
-    return round(textstat.flesch_kincaid_grade(text), 1)
+    score: float = textstat.flesch_kincaid_grade(text)
+    return round(score, 1)

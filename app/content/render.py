@@ -9,11 +9,14 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererProtocol
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
@@ -61,8 +64,16 @@ def slugify(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text).strip("-") or "section"
 
 
-def _callout_renderer(kind: str):
-    def render(self, tokens: Sequence[Token], idx: int, _options, _env) -> str:
+def _callout_renderer(
+    kind: str,
+) -> Callable[[RendererProtocol, Sequence[Token], int, OptionsDict, EnvType], str]:
+    def render(
+        self: RendererProtocol,
+        tokens: Sequence[Token],
+        idx: int,
+        _options: OptionsDict,
+        _env: EnvType,
+    ) -> str:
         if tokens[idx].nesting == 1:
             return f'<div class="app-callout app-callout--{kind}">\n'
         return "</div>\n"
@@ -186,7 +197,7 @@ def render_markdown(source: str, lang: str = "en", terms: dict[str, str] | None 
 
     Never raises: if the parser (or a plugin) fails on some input, the text is shown as plain
     escaped paragraphs and `error` says why, so the checker can name the page."""
-    env: dict = {}
+    env: dict[str, Any] = {}
     try:
         tokens = _PARSER.parse(source, env)
     except Exception as exc:  # a parser plugin bug must not take a page down

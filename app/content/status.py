@@ -23,7 +23,8 @@ def translation_status(store: ContentStore) -> list[LanguageStatus]:
         if lang == "en":
             continue
         pages = store.pages(lang)
-        current, stale = [], []
+        current: list[str] = []
+        stale: list[str] = []
         for slug, page in sorted(pages.items()):
             source = english.get(slug)
             (current if source and page.source_hash == source.body_hash else stale).append(slug)

@@ -88,6 +88,7 @@ def escalate_overdue(now: dt.datetime) -> int:
     ).all()
     escalated = []
     for item in rows:
+        assert item.due_at is not None  # the query asks for due_at <= now
         if calendar.add_working_days(as_utc(item.due_at), days) > now:
             continue
         victim = db.session.scalar(
@@ -127,6 +128,7 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
     ).all()  # fmt: skip
     messages = []
     for item, user in rows:
+        assert item.due_at is not None  # the query asks for due_at > now
         when = contact.safe_time_for(user, now)
         if when is None or when >= as_utc(item.due_at):
             continue

@@ -78,7 +78,7 @@ def to_london(moment: datetime) -> datetime:
 def bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays in ``year``, substitute days included."""
     try:
-        return frozenset(holidays.UK(subdiv="ENG", years=year).keys())
+        return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
     except Exception:
         # A year the package cannot compute has no known holidays: stay total, never raise.
         return frozenset()

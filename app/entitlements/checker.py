@@ -150,7 +150,7 @@ def check(answers: Answers, rules: Sequence[Rule], now: dt.datetime) -> Result:
     milestones = []
     for index, kind in enumerate(events):
         last = index == len(events) - 1
-        day = answers.decision_date if last and answers.decision_date else start
+        day: dt.date | None = answers.decision_date if last and answers.decision_date else start
         if last and answers.decision_date is None and kind != v.REPORTED:
             day = None  # the date of the decision is not known: no date for what counts from it
         when = _at_noon(day) if day else None

@@ -125,9 +125,9 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
         .where(*late_filter)
     )  # fmt: skip
     for agency, right, when, status, due_at, met_at in late:
-        end = as_utc(met_at) if status == Status.MET_LATE and met_at else now
+        ended = as_utc(met_at) if status == Status.MET_LATE and met_at else now
         lines[(agency, right, when)].days_late.append(
-            (end - as_utc(due_at)).total_seconds() / 86400
+            (ended - as_utc(due_at)).total_seconds() / 86400
         )
     return sorted(lines.values(), key=lambda x: (x.agency, x.right, x.month))
 

@@ -10,10 +10,10 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class CaseEntitlement(db.Model):
+class CaseEntitlement(Model):
     """Named in URLs by its id, always within the victim's own case (a lookup by case and id),
     and in dedupe keys by (case, rule, trigger): no random public id to make and index for two
     million rows."""

@@ -12,10 +12,11 @@ import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from queue import Empty
+from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import Row, delete, func, select, text, update
 from sqlalchemy import case as sql_case
-from sqlalchemy import delete, func, select, text, update
 
 from app.cases.models import Case, CaseVictim
 from app.cases.models import Milestone as MilestoneRow
@@ -119,7 +120,8 @@ def evaluate_cases(
     ids = list(case_ids)
     # The columns the rules read, not entities; the victims' dates of birth in the same query
     # (a round trip fewer on the per-event path, where round trips are most of the time).
-    cases, births = {}, defaultdict(list)
+    cases: dict[int, Row[*tuple[Any, ...]]] = {}
+    births: defaultdict[int, list[dt.date | None]] = defaultdict(list)
     for row in db.session.execute(
         select(Case.id, Case.enhanced, Case.offence_category, Case.incident_date,
                CaseVictim.id.label("victim_id"), CaseVictim.date_of_birth)
@@ -151,7 +153,8 @@ def evaluate_cases(
         query = query.where(CaseEntitlement.rule_id.in_([rule.id for rule in all_rules]))
     stored = {(row.case_id, row.rule_id, row.trigger_id): (row.id, _comparable(row[4:]))
               for row in db.session.execute(query)}  # fmt: skip
-    new_rows, updates = [], []
+    new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for case_id, case in cases.items():
         facts = case_facts(case, births[case_id], history[case_id])
         for item in engine.evaluate(facts, _engine_milestones(history[case_id]), all_rules, now):
@@ -160,13 +163,13 @@ def evaluate_cases(
                       _utc(item.due_at), _utc(item.met_at),
                       list(item.unknown_facts) or None)  # fmt: skip
             key = (case_id, item.rule_id, int(item.trigger_milestone_id))
-            row = stored.pop(key, None)
-            if row is None:
+            known = stored.pop(key, None)
+            if known is None:
                 new_rows.append({**dict(zip(_FIELDS, values, strict=True)), "case_id": case_id,
                                  "rule_id": item.rule_id, "trigger_id": key[2],
                                  "evaluated_at": now})  # fmt: skip
-            elif row[1] != values:
-                updates.append({"id": row[0], **dict(zip(_FIELDS, values, strict=True)),
+            elif known[1] != values:
+                updates.append({"id": known[0], **dict(zip(_FIELDS, values, strict=True)),
                                 "evaluated_at": now})  # fmt: skip
     if updates:  # an executemany by primary key; alerted/escalated/not told are left alone
         db.session.execute(update(CaseEntitlement), updates)

@@ -47,7 +47,9 @@ def not_told(lang: str, public_id: str, entitlement_id: int):
     """The victim says they were not told or offered something: a navigator looks into it, and
     it counts against the duty holder in the compliance figures."""
     link = invitations.case_of(g.user, public_id)
-    item = link and entitlements.find(link.case_id, entitlement_id)
+    if link is None:
+        abort(404)
+    item = entitlements.find(link.case_id, entitlement_id)
     if item is None:
         abort(404)
     entitlements.report_not_told(item, g.user)

@@ -95,7 +95,17 @@ def support_directory(lang: str):
             errors[name] = str(ERRORS[name])
     if errors:
         not_cacheable()  # every misspelt value would make an entry
-    results = [] if errors else find(services, **chosen)
+    results = (
+        []
+        if errors
+        else find(
+            services,
+            need=chosen.get("need"),
+            crime=chosen.get("crime"),
+            borough=chosen.get("borough"),
+            language=chosen.get("language"),
+        )
+    )
     count = ngettext("%(num)s service", "%(num)s services", len(results))
     return render_template(
         "guidance/support_directory.html",

@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     __tablename__ = "search_document"
     __table_args__ = (UniqueConstraint("lang", "slug"),)
 

@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class ContentRevision(db.Model):
+class ContentRevision(Model):
     """One saved version of a content file: who, when, the whole text and the diff from the
     version before it. Restoring a revision saves a new revision; none is ever rewritten."""
 

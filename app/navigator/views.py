@@ -7,6 +7,7 @@ from app.accounts.models import Role
 from app.accounts.policy import login_required
 from app.content import SECTIONS, render_markdown
 from app.content.status import translation_status
+from app.core.forms import required
 from app.i18n import localized_route
 from app.navigator import bp, editor, files
 from app.navigator.forms import PageForm, PreviewForm
@@ -60,10 +61,15 @@ def edit_page(lang: str, content_lang: str, section: str, slug: str):
         form.base_hash.data = files.text_hash(on_disk) if on_disk is not None else ""
     elif form.validate_on_submit():
         front_matter = form.front_matter(section, translation=translation)
-        text = editor.Draft(front_matter, form.body.data).to_text()
+        text = editor.Draft(front_matter, required(form.body.data)).to_text()
         action = "edit" if on_disk is not None else ("translate" if translation else "create")
         result = editor.save(
-            path, content_lang, text, base_hash=form.base_hash.data, editor=g.user, action=action
+            path,
+            content_lang,
+            text,
+            base_hash=form.base_hash.data or "",  # not sent: as if no page was there
+            editor=g.user,
+            action=action,
         )
         if result.saved:
             return redirect(url_for("navigator.edit_page", content_lang=content_lang,

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 
 from app.core.time import utcnow
 from app.extensions import db
@@ -50,6 +50,7 @@ def claim(notification_id: int, now: dt.datetime) -> bool:
         .values(status=SENDING, claimed_at=now, attempts=Notification.attempts + 1)
         .execution_options(synchronize_session=False)
     )
+    assert isinstance(result, CursorResult)  # an UPDATE without RETURNING: it counts its rows
     db.session.commit()
     return result.rowcount == 1
 
@@ -70,7 +71,7 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
     now = now or utcnow()
     if not claim(notification_id, now):
         return "skipped"
-    notification = db.session.get(Notification, notification_id)
+    notification = db.session.get_one(Notification, notification_id)  # claimed: it is there
     try:
         sender_for(notification.channel)(notification, now)
     except NothingToSend:

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notification"
     __table_args__ = (Index("ix_notification_due", "status", "not_before"),)
 

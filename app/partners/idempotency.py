@@ -43,7 +43,9 @@ def idempotent(client: PartnerClient, handler: Callable[[], tuple]) -> Response:
         # The same key arrived twice at once: the other request's answer stands, and this one's
         # work is undone.
         db.session.rollback()
-        return _replay(_find(client, key), request_hash)
+        stored = _find(client, key)
+        assert stored is not None  # its row is what the insert ran into
+        return _replay(stored, request_hash)
     db.session.commit()
     return Response(json.dumps(body, default=str), status=status, mimetype="application/json")
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import token_hash
 from app.cases.models import Agency
 from app.core.time import as_utc, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 SCOPES = ("cases:write", "events:write", "requests:read", "requests:write")
 
@@ -20,7 +20,7 @@ SCOPES = ("cases:write", "events:write", "requests:read", "requests:write")
 secret_hash = token_hash
 
 
-class PartnerClient(db.Model):
+class PartnerClient(Model):
     """An agency's API client (OAuth2 client-credentials). Only the secret's hash is stored."""
 
     __tablename__ = "partner_client"
@@ -66,7 +66,7 @@ class PartnerClient(db.Model):
         return False
 
 
-class PartnerToken(db.Model):
+class PartnerToken(Model):
     __tablename__ = "partner_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class PartnerToken(db.Model):
         return self.revoked_at is not None or self.client.revoked_at is not None
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Model):
     """The first answer to a write with a given Idempotency-Key, replayed for repeats."""
 
     __tablename__ = "idempotency_record"

@@ -4,9 +4,8 @@ the resource protector for /api/v1. Tokens are stored by hash."""
 from __future__ import annotations
 
 import os
-from typing import ClassVar
 
-from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
+from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Flask
@@ -40,7 +39,7 @@ def _save_token(token: dict, request) -> None:
 
 
 class _ClientCredentials(grants.ClientCredentialsGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar = ["client_secret_basic", "client_secret_post"]
+    TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
 
 class _HashedBearerTokens(BearerTokenValidator):
@@ -51,6 +50,12 @@ class _HashedBearerTokens(BearerTokenValidator):
             .where(PartnerToken.token_hash == secret_hash(token_string))
             .options(joinedload(PartnerToken.client).joinedload(PartnerClient.agency))
         )
+
+
+def current_client() -> PartnerClient:
+    """The client whose token this API call came with (in a view under @require_oauth)."""
+    token: PartnerToken = current_token._get_current_object()
+    return token.client
 
 
 authorization = AuthorizationServer(query_client=_query_client, save_token=_save_token)

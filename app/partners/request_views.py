@@ -4,7 +4,6 @@ Every answer is personal data: none may be kept by a cache on the way."""
 
 from __future__ import annotations
 
-from authlib.integrations.flask_oauth2 import current_token
 from flask import Response, abort, jsonify, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from app.cases.models import Agency, Case
 from app.extensions import db
 from app.partners import bp
 from app.partners.idempotency import idempotent
-from app.partners.oauth import require_oauth
+from app.partners.oauth import current_client, require_oauth
 from app.partners.schemas import (
     ConflictSchema,
     RequestDetailSchema,
@@ -28,7 +27,7 @@ from app.victim_requests.models import VictimRequest
 
 
 def _agency() -> Agency:
-    return current_token.client.agency
+    return current_client().agency
 
 
 def _visible(public_id: str, *, lock: bool = False) -> VictimRequest:
@@ -94,7 +93,7 @@ def list_requests():
 def get_request(public_id: str):
     """One request with the victim's answers and its history."""
     item = _visible(public_id)
-    body = _item(item, db.session.get(Case, item.case_id)) | {
+    body = _item(item, db.session.get_one(Case, item.case_id)) | {
         "answers": item.answers or {},
         "history": service.history("request", item.id),
     }
@@ -135,11 +134,11 @@ def post_request_status(public_id: str):
         service.change_status(item, data["status"], states.AGENCY, agency=agency,
                               note=data["note"])  # fmt: skip
         # The answer is kept for repeats, unencrypted: the item only, never answers or notes.
-        case = db.session.get(Case, item.case_id)
+        case = db.session.get_one(Case, item.case_id)
         return RequestSchema().dump(_item(item, case)), 200
 
     try:
-        response = idempotent(current_token.client, handler)
+        response = idempotent(current_client(), handler)
     except states.IllegalTransition as exc:  # refused before anything changed: nothing kept
         db.session.rollback()
         allowed = machine.next_for(exc.current, states.AGENCY)

@@ -372,7 +372,7 @@ class AlertSchema(Schema):
     id = fields.String(required=True, metadata={"description": "The same on every retry."})
     type = fields.String(required=True, validate=validate.OneOf(list(WEBHOOK_EVENTS)))
     created_at = fields.String(required=True, metadata={"format": "date-time"})
-    data = fields.Dict(required=True)
+    data: fields.Field = fields.Dict(required=True)  # a kind of alert may say what it holds
 
 
 class RequestAlertSchema(AlertSchema):

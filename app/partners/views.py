@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import secrets
 
-from authlib.integrations.flask_oauth2 import current_token
 from flask import Response, abort, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from app.notify import webhooks
 from app.partners import bp
 from app.partners.errors import api_error
 from app.partners.idempotency import idempotent
-from app.partners.oauth import authorization, require_oauth
+from app.partners.oauth import authorization, current_client, require_oauth
 from app.partners.openapi import document
 from app.partners.schemas import (
     WEBHOOK_EVENTS,
@@ -73,7 +72,7 @@ def _invalid(error: ValidationError) -> Response:
 
 def _own_case(reference: str):
     """The token's agency's case with this reference: another agency's is simply not found."""
-    case = cases.find_case(current_token.client.agency, reference)
+    case = cases.find_case(current_client().agency, reference)
     if case is None:
         abort(404, "No case with that reference for your agency.")
     return case
@@ -104,7 +103,7 @@ def issue_token():
 @require_oauth("cases:write")
 @api
 def put_case(reference: str):
-    client = current_token.client
+    client = current_client()
     data = CaseSchema().load(_json_body())
 
     def handler() -> tuple[dict, int]:
@@ -128,7 +127,7 @@ def get_case(reference: str):
 @require_oauth("events:write")
 @api
 def post_event(reference: str):
-    client = current_token.client
+    client = current_client()
     data = EventSchema().load(_json_body())
     case = _own_case(reference)
 
@@ -144,7 +143,7 @@ def post_event(reference: str):
 @api
 def post_victim(reference: str):
     """Add a victim to a case and issue their invitation to link it to a hub account."""
-    client = current_token.client
+    client = current_client()
     data = VictimSchema().load(_json_body())
     case = _own_case(reference)
 
@@ -170,7 +169,7 @@ def post_victim(reference: str):
 @api
 def post_batch():
     """Each event is checked and stored on its own: one bad event is reported, the rest kept."""
-    client = current_token.client
+    client = current_client()
     items = BatchSchema().load(_json_body())["events"]
 
     def handler() -> tuple[dict, int]:
@@ -206,7 +205,7 @@ def post_batch():
 @require_oauth()
 @api
 def get_webhook():
-    agency = current_token.client.agency
+    agency = current_client().agency
     return _not_stored({"url": agency.webhook_url, "secret": None, "events": WEBHOOK_EVENTS})
 
 
@@ -215,7 +214,7 @@ def get_webhook():
 @api
 def put_webhook():
     """Register (or move) the agency's alert URL. Each call issues a new signing secret."""
-    client = current_token.client
+    client = current_client()
     data = WebhookSchema().load(_json_body())
     try:
         webhooks.check_url(data["url"], allow_private=current_app.config["HUB_ENV"] != "production")
@@ -237,7 +236,7 @@ def put_webhook():
 @require_oauth()
 @api
 def delete_webhook():
-    agency = current_token.client.agency
+    agency = current_client().agency
     agency.webhook_url = agency.webhook_secret = None
     db.session.commit()
     return Response(status=204)
@@ -248,7 +247,7 @@ def delete_webhook():
 @api
 def ping_webhook():
     """Queue a signed test alert to the registered URL."""
-    agency = current_token.client.agency
+    agency = current_client().agency
     if not agency.webhook_url:
         abort(404, "Register a webhook URL first.")
     queued = queue_webhook(agency, "ping", {"hello": True}, key=f"ping:{new_public_id()}")
@@ -262,7 +261,7 @@ def ping_webhook():
 def get_entitlements():
     """The Victims' Code entitlements on your cases, for your own case system (what the alert
     e-mail points to). Filter by status and case; page with `after`."""
-    agency = current_token.client.agency
+    agency = current_client().agency
     args = EntitlementsQuerySchema().load(request.args.to_dict())
     wanted = [s for s in args["status"].split(",") if s]
     limit, after = args["limit"], args["after"]

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class NavigatorTask(db.Model):
+class NavigatorTask(Model):
     """Something a hub navigator must do for a victim: call them about a critical update they
     have not confirmed, look into an "I was not told" report, chase an agency."""
 

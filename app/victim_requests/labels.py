@@ -90,4 +90,4 @@ CALL_OUTCOMES = {
 
 def status_word(status: str | None) -> str:
     """A status in words (the stored value itself if unknown)."""
-    return str(STATUSES.get(status, status or "–"))
+    return str(STATUSES.get(status, status)) if status else "–"

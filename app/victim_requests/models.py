@@ -14,10 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from app.core.ids import new_public_id
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class VictimRequest(db.Model):
+class VictimRequest(Model):
     """A Victim Personal Statement or a Right to Review: a draft the victim fills in page by page,
     then a document sent to the agency that owns it, tracked to an end state."""
 
@@ -53,7 +53,7 @@ class VictimRequest(db.Model):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Referral(db.Model):
+class Referral(Model):
     """The victim asked the hub to refer them to a support service, sharing what they chose."""
 
     __tablename__ = "referral"
@@ -81,7 +81,7 @@ class Referral(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """One step of a request or a referral: who moved it, from what, to what, why. The victim sees
     these as the history of what they asked for."""
 
@@ -102,7 +102,7 @@ class StatusChange(db.Model):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Message(db.Model):
+class Message(Model):
     """One message in the thread between a victim and the hub's navigators (one thread per
     victim). Plain text; no attachments."""
 
@@ -121,7 +121,7 @@ class Message(db.Model):
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CallRecord(db.Model):
+class CallRecord(Model):
     """A navigator's note of a call with a victim (or an attempt): staff-only, never shown to the
     victim, but in their data export."""
 
