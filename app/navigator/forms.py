@@ -195,7 +195,7 @@ class StatusForm(FlaskForm):
     choice is not checked against the list shown: the state machine judges the move, and says so
     if someone changed the item since the page was loaded."""
 
-    status = SelectField(_l("New status"), choices=[], validate_choice=False, widget=GovSelect())
+    status = SelectField(_l("Status"), choices=[], validate_choice=False, widget=GovSelect())
     note = TextAreaField(_l("Note (optional)"), filters=[clean_text], validators=[_note_fits],
                          widget=GovTextArea())  # fmt: skip
 
