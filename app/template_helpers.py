@@ -28,5 +28,7 @@ def isolate(value: str) -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    # {% do rows.append(…) %}: a page builds the rows of a govukTable or govukSummaryList.
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(phone=phone, email_link=email_link)
     app.jinja_env.filters["bdi"] = isolate

@@ -8,9 +8,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
-from flask_babel import format_number
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
@@ -25,21 +24,20 @@ from app.i18n import localized_route
 from app.languages import KNOWN
 from app.navigator import bp
 from app.navigator import console as desk
+from app.navigator.forms import (
+    AssignForm,
+    CallForm,
+    ChaseForm,
+    QueueFilterForm,
+    ReplyForm,
+    StatusForm,
+)
 from app.navigator.task_views import NAVIGATORS, REASONS
 from app.victim_requests import labels, messages, referrals, service, states
 from app.victim_requests.models import Referral, VictimRequest
-from app.victim_requests.vps import clean_text
 
 TEMPLATE = "navigator/victim.html"
 QUEUE_STATUSES = {"unanswered": _l("Waiting for a reply"), "open": _l("Open")}
-KIND_FILTERS = {
-    "all": _l("All"),
-    "request": _l("Requests"),
-    "referral": _l("Referrals"),
-    "message": _l("Messages"),
-    "task": _l("Tasks"),
-}
-ASSIGNED_FILTERS = {"all": _l("Anyone or no one"), "me": _l("Me"), "unassigned": _l("No one")}
 CHANNELS = {
     "email": _l("E-mail"),
     "sms": _l("Text message"),
@@ -80,15 +78,6 @@ def _is_htmx() -> bool:
 # --- The queue ----------------------------------------------------------------------------------
 
 
-def _filters(source) -> dict[str, str]:
-    kind = source.get("kind") or "all"
-    assigned = source.get("assigned") or "all"
-    return {
-        "kind": kind if kind in KIND_FILTERS else "all",
-        "assigned": assigned if assigned in ASSIGNED_FILTERS else "all",
-    }
-
-
 def _queue_page(chosen: dict[str, str], done: str | None):
     items = desk.queue(g.user, kind=chosen["kind"], assigned=chosen["assigned"])
     services = {i.what: referrals.service(i.what) for i in items if i.kind == "referral"}
@@ -99,8 +88,8 @@ def _queue_page(chosen: dict[str, str], done: str | None):
         "items": items,
         "chosen": chosen,
         "done": DONE.get(done or ""),
-        "kind_filters": KIND_FILTERS,
-        "assigned_filters": ASSIGNED_FILTERS,
+        "filters": QueueFilterForm(formdata=None, **chosen),
+        "assign_form": AssignForm(formdata=None),
         "services": services,
         "statuses": {**labels.STATUSES, **QUEUE_STATUSES},
         "tags": labels.TAG_CLASSES,
@@ -116,20 +105,23 @@ def _queue_page(chosen: dict[str, str], done: str | None):
 @localized_route(bp, "/navigator")
 @login_required(*NAVIGATORS)
 def console(lang: str):
-    return _queue_page(_filters(request.args), request.args.get("done"))
+    return _queue_page(QueueFilterForm(request.args).chosen(), request.args.get("done"))
 
 
 @localized_route(bp, "/navigator/assign", methods=["POST"])
 @login_required(*NAVIGATORS)
 def assign(lang: str):
-    kind, public_id = request.form.get("kind", ""), request.form.get("id", "")
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind, public_id = form.kind.data or "", form.id.data or ""
     found, victim = desk.assign(kind, public_id, g.user)
     if not found:
         abort(404)
     audit.record("navigator_assigned", actor=g.user, subject=victim, kind=kind, item=public_id)
     db.session.commit()
-    chosen = _filters({"kind": request.form.get("filter_kind"),
-                       "assigned": request.form.get("filter_assigned")})  # fmt: skip
+    chosen = QueueFilterForm(formdata=None, kind=form.queue_kind.data,
+                             assigned=form.queue_assigned.data).chosen()  # fmt: skip
     if _is_htmx():
         return _queue_page(chosen, "assigned")
     return redirect(url_for("navigator.console", done="assigned", **chosen))
@@ -145,11 +137,10 @@ def _victim_or_404(public_id: str) -> User:
     return victim
 
 
-def _victim_page(
-    victim: User, *, block: str | None = None, done: str | None = None,
-    errors: dict[str, str] | None = None, typed: dict[str, str] | None = None,
-):  # fmt: skip
-    """The whole page, or (htmx) one block of it: either way a look at the record, audited."""
+def _victim_page(victim: User, *, block: str | None = None, done: str | None = None,
+                 posted: FlaskForm | None = None):  # fmt: skip
+    """The whole page, or (htmx) one block of it: either way a look at the record, audited. A
+    form posted with problems comes back as it was sent, with its errors."""
     # Audited (and committed) first: a commit expires every object loaded before it, and the
     # template would then load each row again, one query apiece.
     audit.record("navigator_victim_viewed", actor=g.user, subject=victim, part=block or "page")
@@ -173,7 +164,9 @@ def _victim_page(
         if agency_ids
         else {}
     )
-    errors = errors or {}
+    next_request = {r.id: service.machine(r).next_for(r.status, states.NAVIGATOR) for r in requests}
+    next_referral = {r.id: states.REFERRAL.next_for(r.status, states.NAVIGATOR)
+                     for r in their_referrals}  # fmt: skip
     context = {
         "victim": victim,
         "language": KNOWN.get(victim.language),
@@ -188,18 +181,19 @@ def _victim_page(
         "referrals": their_referrals,
         "services": {r.service_id: referrals.service(r.service_id) for r in their_referrals},
         "history": history,
-        "next_request": {
-            r.id: service.machine(r).next_for(r.status, states.NAVIGATOR) for r in requests
+        "status_forms": {
+            **_status_forms("request", requests, next_request, posted),
+            **_status_forms("referral", their_referrals, next_referral, posted),
         },
-        "next_referral": {
-            r.id: states.REFERRAL.next_for(r.status, states.NAVIGATOR) for r in their_referrals
-        },
+        "chase_forms": {r.id: _posted_or_new(ChaseForm, posted, r).for_item(r) for r in requests},
         "open_request": {r.id: service.machine(r).is_open(r.status) for r in requests},
         "chased": desk.chased_at_each(requests),
         "agencies": agencies,
         "thread": thread,
         "thread_task": thread_task,
+        "reply_form": _posted_or_new(ReplyForm, posted),
         "calls": calls,
+        "call_form": _posted_or_new(CallForm, posted),
         "people": people,
         "statuses": labels.STATUSES,
         "tags": labels.TAG_CLASSES,
@@ -213,9 +207,7 @@ def _victim_page(
         "done": DONE.get(done or ""),
         "done_in": SECTION_OF.get(done or ""),
         "done_is_news": done == "chased_before",  # not a success: nothing was sent
-        "errors": errors,
-        "error_list": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
-        "typed": typed or {},
+        "posted": posted,
         "partial": block is not None,
     }
     if block is not None:
@@ -223,13 +215,34 @@ def _victim_page(
     return render_template(TEMPLATE, **context)
 
 
-def _after(victim: User, done: str, *, errors: dict[str, str] | None = None,
-           typed: dict[str, str] | None = None):  # fmt: skip
-    """Post/Redirect/Get back to the victim's section; with htmx, that section itself."""
+def _posted_or_new(form_class: type[FlaskForm], posted: FlaskForm | None,
+                   item: VictimRequest | Referral | None = None):  # fmt: skip
+    """The form as posted, if it is this one (for this item); otherwise an empty one."""
+    if isinstance(posted, form_class) and (
+        item is None or (type(posted.item) is type(item) and posted.item.id == item.id)
+    ):
+        return posted
+    return form_class(formdata=None)
+
+
+def _status_forms(subject: str, items, choices: dict, posted: FlaskForm | None) -> dict:
+    """A status form for each item a navigator may move on (and for the one just posted, so
+    that its error shows even if someone else has moved it out of reach meanwhile)."""
+    forms = {}
+    for item in items:
+        form = _posted_or_new(StatusForm, posted, item)
+        if choices[item.id] or form is posted:
+            forms[(subject, item.id)] = form.for_item(subject, item, choices[item.id])
+    return forms
+
+
+def _after(victim: User, done: str, *, posted: FlaskForm | None = None):
+    """Post/Redirect/Get back to the victim's section; with htmx, that section itself. A form
+    with problems is shown again, as posted."""
     section = SECTION_OF[done]
     block = BLOCK_OF[section] if _is_htmx() else None
-    if errors:
-        return _victim_page(victim, block=block, errors=errors, typed=typed)
+    if posted is not None:
+        return _victim_page(victim, block=block, posted=posted)
     if block:
         return _victim_page(victim, block=block, done=done)
     query = urlencode({"done": done})
@@ -243,47 +256,19 @@ def victim(lang: str, public_id: str):
     return _victim_page(_victim_or_404(public_id), done=request.args.get("done"))
 
 
-# Problems are formatted now, with gettext, into plain strings that the template escapes (a lazy
-# string counts as safe HTML in Jinja, and these carry what was posted).
-
-
-def _note(field: str, errors: dict[str, str]) -> str:
-    note = clean_text(request.form.get("note"))
-    if len(note) > desk.MAX_NOTE:
-        errors[field] = _(
-            "The note must be %(max)s characters or fewer", max=format_number(desk.MAX_NOTE)
-        )
-    return note
-
-
-def _illegal(reference: str, current: str, target: str) -> str:
-    return _(
-        "%(reference)s cannot go from “%(current)s” to “%(target)s”. Someone may have changed it "
-        "since you loaded the page: check its status and choose again.",
-        reference=reference,
-        current=labels.status_word(current),
-        target=labels.status_word(target),
-    )
-
-
 def _move(item: VictimRequest | Referral, subject: str, move) -> Response:
     victim = db.session.get(User, item.user_id)
-    target = request.form.get("status", "")
-    errors: dict[str, str] = {}
-    note = _note(f"{subject}-note-{item.public_id}", errors)
-    field = f"{subject}-status-{item.public_id}"
-    if not target:
-        errors[field] = _("Choose the new status of %(reference)s", reference=item.reference)
     done = f"{subject}_status"
-    if errors:
-        return _after(victim, done, errors=errors, typed={f"{subject}-note-{item.public_id}": note})
-    before = item.status
+    form = StatusForm().for_item(subject, item)
+    if not form.validate_on_submit():
+        return _after(victim, done, posted=form)
+    before, target = item.status, form.status.data
     try:
-        move(item, target, states.NAVIGATOR, user=g.user, note=note or None)
+        move(item, target, states.NAVIGATOR, user=g.user, note=form.note.data or None)
     except states.IllegalTransition:
         db.session.rollback()
-        errors[field] = _illegal(item.reference, before, target)
-        return _after(victim, done, errors=errors, typed={f"{subject}-note-{item.public_id}": note})
+        form.illegal(before)
+        return _after(victim, done, posted=form)
     audit.record(f"navigator_{subject}_status", actor=g.user, subject=victim,
                  item=item.public_id, before=before, after=target)  # fmt: skip
     db.session.commit()
@@ -315,11 +300,13 @@ def chase(lang: str, public_id: str):
     if item is None:
         abort(404)
     victim = db.session.get(User, item.user_id)
+    form = ChaseForm().for_item(item)
+    if not form.validate_on_submit():
+        return _after(victim, "chased", posted=form)
     agency = db.session.get(Agency, item.agency_id) if item.agency_id else None
     if agency is None or not service.machine(item).is_open(item.status):
-        problem = _("%(reference)s is not waiting on an agency: there is no one to chase.",
-                     reference=item.reference)  # fmt: skip
-        return _after(victim, "chased", errors={f"chase-{item.public_id}": problem})
+        form.no_one_to_chase()
+        return _after(victim, "chased", posted=form)
     before = desk.chased_at(item)
     if before is None:
         service.tell_agency(item, agency, "request.chase")
@@ -354,16 +341,10 @@ def request_document(lang: str, public_id: str):
 @login_required(*NAVIGATORS)
 def reply(lang: str, public_id: str):
     victim = _victim_or_404(public_id)
-    body = clean_text(request.form.get("body"))
-    problem = None
-    if not body:
-        problem = _("Enter your reply")
-    elif len(body) > messages.MAX_LENGTH:
-        problem = _("Your reply must be %(max)s characters or fewer",
-                     max=format_number(messages.MAX_LENGTH))  # fmt: skip
-    if problem:
-        return _after(victim, "message_sent", errors={"reply": problem}, typed={"reply": body})
-    message = messages.post_from_navigator(g.user, victim, body)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _after(victim, "message_sent", posted=form)
+    message = messages.post_from_navigator(g.user, victim, form.body.data)
     audit.record("navigator_message_sent", actor=g.user, subject=victim, message=message.public_id)
     db.session.commit()
     return _after(victim, "message_sent")
@@ -373,15 +354,11 @@ def reply(lang: str, public_id: str):
 @login_required(*NAVIGATORS)
 def record_call(lang: str, public_id: str):
     victim = _victim_or_404(public_id)
-    outcome = request.form.get("outcome", "")
-    errors: dict[str, str] = {}
-    if outcome not in desk.CALL_OUTCOMES:
-        errors["outcome"] = _("Choose what happened on the call")
-    note = _note("call-note", errors)
-    if errors:
-        return _after(victim, "call_recorded", errors=errors,
-                      typed={"outcome": outcome, "call-note": note})  # fmt: skip
-    call = desk.record_call(g.user, victim, outcome, note)
+    form = CallForm()
+    if not form.validate_on_submit():
+        return _after(victim, "call_recorded", posted=form)
+    outcome = form.outcome.data
+    call = desk.record_call(g.user, victim, outcome, form.note.data)
     db.session.flush()
     audit.record("navigator_call_recorded", actor=g.user, subject=victim, call=call.id,
                  outcome=outcome)  # fmt: skip

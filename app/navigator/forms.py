@@ -1,19 +1,35 @@
-"""The content editor's form: front matter as fields, the body as text."""
+"""The navigator's forms: the content editor's (front matter as fields, the body as text), and
+the navigator console's (queue filters, assignment, status changes, chasing, replies, calls)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
-from wtforms import BooleanField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from app.govuk_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
+from app.navigator import console as desk
+from app.victim_requests import labels, messages
+from app.victim_requests.models import Referral, VictimRequest
+from app.victim_requests.vps import clean_text
 
 
 def _words(value: str) -> list[str]:
@@ -116,3 +132,138 @@ class PageForm(FlaskForm):
 
 class PreviewForm(FlaskForm):
     body = TextAreaField()
+
+
+# --- The navigator console ----------------------------------------------------------------------
+# Field names are the console's POST (and query-string) names; a field's id is the id the page
+# gives it, so the error summary links to it. Messages that carry what was posted (a reference, a
+# status) are formatted with gettext at validation time into plain strings, which the templates
+# escape (a lazy string counts as safe HTML in Jinja).
+
+KIND_FILTERS = {
+    "all": _l("All"),
+    "request": _l("Requests"),
+    "referral": _l("Referrals"),
+    "message": _l("Messages"),
+    "task": _l("Tasks"),
+}
+ASSIGNED_FILTERS = {"all": _l("Anyone or no one"), "me": _l("Me"), "unassigned": _l("No one")}
+
+
+def _choices(words: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in words.items()]
+
+
+def _note_fits(form: FlaskForm, field: Field) -> None:
+    if len(field.data or "") > desk.MAX_NOTE:
+        raise ValidationError(
+            _("The note must be %(max)s characters or fewer", max=format_number(desk.MAX_NOTE))
+        )
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's filters, in the query string: an unknown value (an old bookmark) shows all."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Show"), choices=_choices(KIND_FILTERS), default="all",
+                       widget=GovSelect())  # fmt: skip
+    assigned = SelectField(_l("Assigned to"), choices=_choices(ASSIGNED_FILTERS), default="all",
+                           widget=GovSelect())  # fmt: skip
+
+    def chosen(self) -> dict[str, str]:
+        return {
+            "kind": self.kind.data if self.kind.data in KIND_FILTERS else "all",
+            "assigned": self.assigned.data if self.assigned.data in ASSIGNED_FILTERS else "all",
+        }
+
+
+class AssignForm(FlaskForm):
+    """The "Assign to me" button of a row of the queue, carrying the queue's filters back."""
+
+    kind = HiddenField()
+    id = HiddenField()
+    # Named in the form by their POST names: WTForms takes a form's `filter_<field>` attribute
+    # for a filter of that field.
+    queue_kind = HiddenField(name="filter_kind")
+    queue_assigned = HiddenField(name="filter_assigned")
+
+
+class StatusForm(FlaskForm):
+    """Move a request or a referral on: only to the statuses a navigator may set from here. The
+    choice is not checked against the list shown: the state machine judges the move, and says so
+    if someone changed the item since the page was loaded."""
+
+    status = SelectField(_l("Status"), choices=[], validate_choice=False, widget=GovSelect())
+    note = TextAreaField(_l("Note (optional)"), filters=[clean_text], validators=[_note_fits],
+                         widget=GovTextArea())  # fmt: skip
+
+    def for_item(self, subject: str, item: VictimRequest | Referral,
+                 choices: Iterable[str] = ()) -> StatusForm:  # fmt: skip
+        """Give this form its item: its own field ids on a page with many, and its choices."""
+        self.subject, self.item = subject, item
+        self.status.id = f"{subject}-status-{item.public_id}"
+        self.note.id = f"{subject}-note-{item.public_id}"
+        self.status.choices = [SelectChoice("", _("Choose a status"))] + [
+            SelectChoice(value, labels.status_word(value)) for value in choices
+        ]
+        return self
+
+    def validate_status(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(
+                _("Choose the new status of %(reference)s", reference=self.item.reference)
+            )
+
+    def illegal(self, current: str) -> None:
+        """The move was refused: the item is no longer where this page showed it."""
+        self.status.errors = [*self.status.errors, _(
+            "%(reference)s cannot go from “%(current)s” to “%(target)s”. Someone may have changed "
+            "it since you loaded the page: check its status and choose again.",
+            reference=self.item.reference,
+            current=labels.status_word(current),
+            target=labels.status_word(self.status.data),
+        )]  # fmt: skip
+
+
+class ChaseForm(FlaskForm):
+    """Chase the agency about a request: only the button, which carries a problem if there is
+    no one to chase."""
+
+    chase = SubmitField(_l("Chase the agency"), widget=GovSubmitInput())
+
+    def for_item(self, item: VictimRequest) -> ChaseForm:
+        self.item = item
+        self.chase.id = f"chase-{item.public_id}"
+        return self
+
+    def no_one_to_chase(self) -> None:
+        self.chase.errors = [
+            _("%(reference)s is not waiting on an agency: there is no one to chase.",
+              reference=self.item.reference)
+        ]  # fmt: skip
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Reply"), id="reply", filters=[clean_text], widget=GovTextArea())
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if not field.data:
+            raise ValidationError(_("Enter your reply"))
+        if len(field.data) > messages.MAX_LENGTH:
+            raise ValidationError(
+                _("Your reply must be %(max)s characters or fewer",
+                  max=format_number(messages.MAX_LENGTH))
+            )  # fmt: skip
+
+
+class CallForm(FlaskForm):
+    outcome = RadioField(
+        _l("Record a call: what happened?"),
+        choices=[SelectChoice(value, labels.CALL_OUTCOMES[value]) for value in desk.CALL_OUTCOMES],
+        invalid_choice_message=_l("Choose what happened on the call"),
+        widget=GovRadioInput(),
+    )
+    note = TextAreaField(_l("Note (optional)"), id="call-note", filters=[clean_text],
+                         validators=[_note_fits], widget=GovTextArea())  # fmt: skip
