@@ -16,9 +16,12 @@ class DayMonthYearField(DateField):
     (and no crash when a box is missing from the request)."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not any(v.strip() for v in valuelist):
-            return  # InputRequired says what to do
+        # Always three parts: the GOV.UK widget shows the form again from them (a request with
+        # none of the boxes, which no browser sends, would otherwise make it raise).
         parts = [*valuelist, "", "", ""][:3]
+        if not any(v.strip() for v in parts):
+            self.raw_data = parts
+            return  # InputRequired says what to do
         try:
             self.data = dt.datetime.strptime(" ".join(p.strip() for p in parts), "%d %m %Y").date()
         except ValueError as exc:

@@ -188,3 +188,13 @@ def test_each_update_says_who_sent_it_and_where_to_ask(client, agency_api):
     page = client.get(link(client, invitation["reference"], invitation["code"]).location)
     html = page.get_data(as_text=True)
     assert "From: Metropolitan Police Service" in html
+
+
+def test_a_link_without_the_date_boxes_is_asked_for_again_not_an_error(client):
+    """No browser sends the form without the date's three boxes, but a hand-made request must
+    get the form back with its error, not a server error."""
+    sign_in(client, create_user())
+    response = post_form(client, "/account/cases/link", {"reference": "HUB-AAAAAA", "code": "X"})
+    assert response.status_code == 200
+    assert "Enter your date of birth" in response.get_data(as_text=True)
+    assert 'value="HUB-AAAAAA"' in response.get_data(as_text=True)  # nothing typed is lost
