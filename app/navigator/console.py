@@ -136,11 +136,13 @@ def _open_tasks(assigned: str, me: User, limit: int) -> list[NavigatorTask]:
     )
 
 
-def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
+def users_by_id(ids: Iterable[int | None]) -> dict[int | None, User]:
+    """The users named, by id (keyed so that an unset id simply finds nobody)."""
     wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+    found: dict[int | None, User] = {}
+    if wanted:
+        found.update((u.id, u) for u in db.session.scalars(select(User).where(User.id.in_(wanted))))
+    return found
 
 
 def queue(me: User, *, kind: str = "all", assigned: str = "all", limit: int = LIMIT) -> list[Item]:
@@ -206,6 +208,7 @@ def thread_task(victim: User) -> NavigatorTask | None:
 
 def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | None]:
     """Assign the item to `navigator`. Returns (found, the victim it is about)."""
+    item: VictimRequest | Referral | NavigatorTask | None
     if kind == "request":
         item = find_request(public_id)
     elif kind == "referral":
@@ -221,13 +224,14 @@ def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | Non
         victim = find_victim(public_id)
         if victim is None:
             return False, None
-        item = thread_task(victim)
-        if item is None:
+        task = thread_task(victim)
+        if task is None:
             open_task(kind=REPLY, reason="message_thread", key=f"reply:{victim.public_id}",
                       user_id=victim.id)  # fmt: skip
-            item = thread_task(victim)
-            item.status = THREAD
-        item.assigned_to_id = navigator.id
+            task = thread_task(victim)
+            assert task is not None  # just opened, in this transaction
+            task.status = THREAD
+        task.assigned_to_id = navigator.id
         return True, victim
     else:
         return False, None

@@ -19,6 +19,7 @@ from app.accounts.models import User
 from app.accounts.policy import login_required
 from app.cases.labels import MILESTONES
 from app.cases.models import Agency
+from app.core.forms import required
 from app.extensions import db
 from app.i18n import localized_route
 from app.languages import KNOWN
@@ -82,7 +83,8 @@ def _queue_page(chosen: dict[str, str], done: str | None):
     items = desk.queue(g.user, kind=chosen["kind"], assigned=chosen["assigned"])
     services = {i.what: referrals.service(i.what) for i in items if i.kind == "referral"}
     # Victims' names and addresses are on this page: every look is on the record.
-    audit.record("navigator_console_viewed", actor=g.user, count=len(items), **chosen)
+    audit.record("navigator_console_viewed", actor=g.user, count=len(items),
+                 kind=chosen["kind"], assigned=chosen["assigned"])  # fmt: skip
     db.session.commit()
     context = {
         "items": items,
@@ -124,7 +126,8 @@ def assign(lang: str):
                              assigned=form.queue_assigned.data).chosen()  # fmt: skip
     if _is_htmx():
         return _queue_page(chosen, "assigned")
-    return redirect(url_for("navigator.console", done="assigned", **chosen))
+    return redirect(url_for("navigator.console", done="assigned", kind=chosen["kind"],
+                            assigned=chosen["assigned"]))  # fmt: skip
 
 
 # --- A victim's page ----------------------------------------------------------------------------
@@ -257,7 +260,7 @@ def victim(lang: str, public_id: str):
 
 
 def _move(item: VictimRequest | Referral, subject: str, move) -> Response:
-    victim = db.session.get(User, item.user_id)
+    victim = db.session.get_one(User, item.user_id)  # a request or referral is its victim's
     done = f"{subject}_status"
     form = StatusForm().for_item(subject, item)
     if not form.validate_on_submit():
@@ -299,7 +302,7 @@ def chase(lang: str, public_id: str):
     item = desk.find_request(public_id)
     if item is None:
         abort(404)
-    victim = db.session.get(User, item.user_id)
+    victim = db.session.get_one(User, item.user_id)  # a request or referral is its victim's
     form = ChaseForm().for_item(item)
     if not form.validate_on_submit():
         return _after(victim, "chased", posted=form)
@@ -322,7 +325,7 @@ def request_document(lang: str, public_id: str):
     item = desk.find_request(public_id)
     if item is None or not item.document:
         abort(404)
-    victim = db.session.get(User, item.user_id)
+    victim = db.session.get_one(User, item.user_id)  # a request or referral is its victim's
     audit.record("navigator_request_document_viewed", actor=g.user, subject=victim,
                  item=item.public_id)  # fmt: skip
     db.session.commit()
@@ -344,7 +347,7 @@ def reply(lang: str, public_id: str):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _after(victim, "message_sent", posted=form)
-    message = messages.post_from_navigator(g.user, victim, form.body.data)
+    message = messages.post_from_navigator(g.user, victim, required(form.body.data))
     audit.record("navigator_message_sent", actor=g.user, subject=victim, message=message.public_id)
     db.session.commit()
     return _after(victim, "message_sent")

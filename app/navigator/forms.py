@@ -22,7 +22,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, not in its stubs (3.2)
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from app.govuk_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
@@ -32,7 +32,7 @@ from app.victim_requests.models import Referral, VictimRequest
 from app.victim_requests.vps import clean_text
 
 
-def _words(value: str) -> list[str]:
+def _words(value: str | None) -> list[str]:
     return [w.strip() for w in (value or "").replace("\n", ",").split(",") if w.strip()]
 
 
@@ -113,15 +113,15 @@ class PageForm(FlaskForm):
 
     def front_matter(self, section: str, *, translation: bool) -> dict:
         meta = {
-            "title": self.title.data.strip(),
-            "summary": " ".join(self.summary.data.split()),
+            "title": (self.title.data or "").strip(),
+            "summary": " ".join((self.summary.data or "").split()),
             "section": section,
             "order": self.order.data,
             "audience": _words(self.audience.data),
             "crime_types": _words(self.crime_types.data),
             "rights": [int(w) for w in _words(self.rights.data)],
-            "sources": [s.strip() for s in self.sources.data.splitlines() if s.strip()],
-            "reviewed": dt.date.fromisoformat(self.reviewed.data.strip()),
+            "sources": [s.strip() for s in (self.sources.data or "").splitlines() if s.strip()],
+            "reviewed": dt.date.fromisoformat((self.reviewed.data or "").strip()),
             "related": _words(self.related.data),
         }
         if translation:
@@ -262,7 +262,7 @@ class CallForm(FlaskForm):
     outcome = RadioField(
         _l("Record a call: what happened?"),
         choices=[SelectChoice(value, labels.CALL_OUTCOMES[value]) for value in desk.CALL_OUTCOMES],
-        invalid_choice_message=_l("Choose what happened on the call"),
+        invalid_choice_message=_l("Choose what happened on the call"),  # type: ignore[call-arg]
         widget=GovRadioInput(),
     )
     note = TextAreaField(_l("Note (optional)"), id="call-note", filters=[clean_text],
