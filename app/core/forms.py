@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from wtforms import Field
+
 T = TypeVar("T")
 
 
@@ -13,3 +15,11 @@ def required(value: T | None) -> T:
     if value is None:
         raise ValueError("a required form field has no value: read it only after validating")
     return value
+
+
+def add_error(field: Field, message: str) -> None:
+    """One more error on a field, from a check of the whole form after `validate()`: validating
+    made the field's `errors` a list (a tuple before, hence the stubs' `Sequence`)."""
+    if not isinstance(field.errors, list):
+        raise TypeError("add an error to a form field only after validating")
+    field.errors.append(message)

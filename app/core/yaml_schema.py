@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields
@@ -71,19 +71,23 @@ class YamlProblem(ValueError):
 
 
 class LineSchema(Schema):
-    """A mapping in a data file: unknown keys refused, missing ones listed (see ``problems``)."""
+    """A mapping in a data file: unknown keys refused, missing ones listed (see ``problems``).
+
+    ``error_messages`` (here and in subclasses) is a plain class attribute, as in marshmallow's
+    own schemas: marshmallow reads it off the class but declares it an instance variable, so mypy
+    refuses a ``ClassVar`` and ruff's RUF012 is silenced line by line."""
 
     class Meta:
         unknown = RAISE
 
-    error_messages: ClassVar[dict[str, str]] = {"unknown": UNKNOWN, "type": "must be a mapping"}
+    error_messages = {"unknown": UNKNOWN, "type": "must be a mapping"}  # noqa: RUF012 (see above)
 
 
 class _Required(fields.Field):
     """A missing key is listed by ``problems`` (unless the field gives its own ``required``
     message); a null where a value is due fails the field's own check, in its own words."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"required": MISSING}
+    default_error_messages = {"required": MISSING}  # noqa: RUF012 (see LineSchema)
 
     def _validate_missing(self, value: Any) -> None:
         if value is fields.missing_ and self.required:

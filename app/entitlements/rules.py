@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 from marshmallow import ValidationError, post_load, validates, validates_schema
 
@@ -146,9 +146,9 @@ class Condition:
             if self.op == "in":
                 return actual in self.value
             if self.op == "at_least":
-                return bool(actual >= self.value)  # type: ignore[operator]
+                return bool(actual >= self.value)
             if self.op == "below":
-                return bool(actual < self.value)  # type: ignore[operator]
+                return bool(actual < self.value)
         except TypeError:
             # A fact of the wrong type (e.g. an age given as text) is as good as unknown.
             return None
@@ -225,7 +225,7 @@ class _Deadline(LineField):
 
 
 class _Deadlines(LineSchema):
-    error_messages: ClassVar[dict[str, str]] = {"type": _BOTH, "unknown": _BOTH}
+    error_messages = {"type": _BOTH, "unknown": _BOTH}  # noqa: RUF012 (see LineSchema)
     standard = _Deadline(required=True, allow_none=True, error_messages={"required": _BOTH})
     enhanced = _Deadline(required=True, allow_none=True, error_messages={"required": _BOTH})
 
@@ -292,7 +292,7 @@ def _no_acknowledgement(triggers: tuple[str, ...]) -> None:
 class _Rule(LineSchema):
     """One rule; the guidance slugs it may name are given per load (they depend on the content)."""
 
-    error_messages: ClassVar[dict[str, str]] = {"type": "each rule must be a mapping"}
+    error_messages = {"type": "each rule must be a mapping"}  # noqa: RUF012 (see LineSchema)
     id = Id()
     right = Choice(RIGHTS, "right", required=True)
     trigger = _milestones(required=True, validate=_no_acknowledgement)

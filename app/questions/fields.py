@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, stubs 3.2
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
@@ -42,7 +42,7 @@ def radios(
         description=hint or "",
         widget=Radios(heading),
         validate_choice=message is not None,
-        invalid_choice_message=message,
+        invalid_choice_message=message,  # type: ignore[call-arg]  # WTForms 3.3 has it, stubs 3.2 not
     )
 
 
@@ -77,7 +77,7 @@ def select(
         choices=_options(choices),
         widget=Select(heading),
         validate_choice=message is not None,
-        invalid_choice_message=message,
+        invalid_choice_message=message,  # type: ignore[call-arg]  # WTForms 3.3 has it, stubs 3.2 not
     )
 
 
@@ -127,7 +127,7 @@ class DateParts(Field):
             try:
                 self.data = dt.date(int(year), int(month), int(day))
             except ValueError:
-                self.process_errors.append(self.message)
+                self.process_errors = [*self.process_errors, self.message]
 
     def process_data(self, value: Any) -> None:
         if isinstance(value, str):

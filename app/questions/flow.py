@@ -20,6 +20,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from jinja2_fragments.flask import render_block
+from wtforms.fields.core import UnboundField
 
 from app.questions.forms import QuestionForm
 
@@ -83,6 +84,19 @@ class Flow:
             return path[index - 1] if index else None
         slugs = [step.slug for step in self.steps]
         return slugs[slugs.index(slug) - 1] if slug in slugs[1:] else None
+
+    @property
+    def check_page(self) -> str:
+        """The check page's slug, for a flow that has one."""
+        if self.check is None:
+            raise LookupError(f"the flow of {self.endpoint} has no check page")
+        return self.check
+
+    def before_check(self, answers: Answers) -> str:
+        """The page the check page goes back to: the last these answers lead through."""
+        back = self.back(self.check_page, answers)
+        assert back is not None, "the check page comes after the first page, at least"
+        return back
 
     def step_of(self, field: str) -> str:
         """The page that asks `field` (for a check page's error links)."""
@@ -238,6 +252,6 @@ def _field_names(form_class: type[QuestionForm]) -> set[str]:
     names = set()
     for attribute in dir(form_class):
         unbound = getattr(form_class, attribute, None)
-        if not attribute.startswith("_") and hasattr(unbound, "_formfield"):
+        if not attribute.startswith("_") and isinstance(unbound, UnboundField):
             names.add(unbound.kwargs.get("name") or attribute)
     return names

@@ -22,6 +22,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
 )
 from wtforms import Field
+from wtforms.fields.choices import SelectFieldBase
 
 Params = dict[str, Any]
 
@@ -69,7 +70,7 @@ class _Choices:
             defaults["hint"] = None
         return super().__call__(field, **_merged(defaults, kwargs))  # type: ignore[misc]
 
-    def map_gov_params(self, field: Field, **kwargs: Any) -> Params:
+    def map_gov_params(self, field: SelectFieldBase, **kwargs: Any) -> Params:
         params = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
         for item, option in zip(params["items"], field, strict=False):
             extra = getattr(option, "choice", None)
@@ -99,11 +100,12 @@ class Select(GovSelect):
         defaults = {"label": label(field.label.text, self.heading)}
         return super().__call__(field, **_merged(defaults, kwargs))
 
-    def map_gov_params(self, field: Field, **kwargs: Any) -> Params:
+    def map_gov_params(self, field: SelectFieldBase, **kwargs: Any) -> Params:
         params = super().map_gov_params(field, **kwargs)
         for item, choice in zip(params["items"], field.iter_choices(), strict=False):
-            if choice.render_kw:
-                item["attributes"] = dict(choice.render_kw)
+            _value, _label, _selected, render_kw = choice  # a 4-tuple, `Choice` in WTForms 3.3
+            if render_kw:
+                item["attributes"] = dict(render_kw)
         return _translated_error(params)
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
 
+from app.core.forms import add_error
 from app.questions.fields import Text, checkboxes, options, radios, select
 from app.questions.forms import QuestionForm
 from app.victim_requests import messages, referrals, vps
@@ -80,9 +81,9 @@ class ReferralForm(QuestionForm):
                     "What you would like help with can be up to %(limit)s characters",
                     limit=f"{referrals.MAX_NEEDS:,}",
                 )
-                self.needs.errors.append(message)
+                add_error(self.needs, message)
             else:
-                self.share.errors.append(str(REFERRAL_ERRORS[problem.code]))
+                add_error(self.share, str(REFERRAL_ERRORS[problem.code]))
             valid = False
         return valid
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Role
 from app.accounts.policy import login_required
 from app.cases import invitations
+from app.core.forms import required
 from app.extensions import db, limiter
 from app.i18n import localized_route
 from app.questions.fields import options
@@ -39,9 +40,10 @@ def message_thread(lang: str):
     if posted is not None and posted.validate():
         if posted is not_told:
             link = invitations.case_of(g.user, not_told.case.data or "")
-            messages.report_not_told(g.user, not_told.about.data, link.case_id if link else None)
+            about = required(not_told.about.data)
+            messages.report_not_told(g.user, about, link.case_id if link else None)
         else:
-            messages.post_from_victim(g.user, message.body.data)
+            messages.post_from_victim(g.user, required(message.body.data))
         db.session.commit()
         kind = "not_told" if posted is not_told else "message"
         return redirect(url_for("requests.message_thread", sent=kind) + "#thread-end")

@@ -37,7 +37,8 @@ def new_referral(lang: str):
     if request.method == "GET":
         form.case.data = request.args.get("case")
     link = invitations.case_of(g.user, form.case.data) if form.case.data else None
-    crime = db.session.get(Case, link.case_id).crime_type if link else None
+    # A victim's link to a case goes with the case (ON DELETE CASCADE): the case is there.
+    crime = db.session.get_one(Case, link.case_id).crime_type if link else None
     form.chosen_service = chosen_service
     form.offer(referrals.offered_values(g.user, crime), REFERRAL_FIELDS)
 
@@ -45,9 +46,9 @@ def new_referral(lang: str):
         item = referrals.create(
             g.user,
             chosen_service,
-            form.share.data,
+            form.share.data or [],  # a list once posted, as in ReferralForm.validate
             form.offered,
-            form.needs.data,
+            form.needs.data or "",  # text once posted (vps.clean_text), as in validate
             link.case_id if link else None,
         )
         db.session.commit()

@@ -22,7 +22,7 @@ from app.victim_requests.views import case_link, names, owned, send
 @login_required(Role.VICTIM)
 def review_start(lang: str, public_id: str):
     link = case_link(public_id)
-    case = db.session.get(Case, link.case_id)
+    case = db.session.get_one(Case, link.case_id)  # a link goes with its case (ON DELETE CASCADE)
     decisions = service.review_decisions(case.id, case.enhanced)
     form = DecisionForm()
     if request.method == "POST":
@@ -48,7 +48,7 @@ def review_start(lang: str, public_id: str):
 
 
 def _decision_of(item: VictimRequest) -> vrr.Decision | None:
-    case = db.session.get(Case, item.case_id)
+    case = service.case_of(item)
     return next(
         (
             d
@@ -108,8 +108,8 @@ def _review_check(item: VictimRequest, decision: vrr.Decision | None):
         form=SendForm(),
         problems=REVIEW.check_errors(problems, public_id=item.public_id),
         change=lambda slug: REVIEW.url(slug, next="check", public_id=item.public_id),
-        back=REVIEW.url(REVIEW.back(REVIEW.check, answers), public_id=item.public_id),
-        action=REVIEW.url(REVIEW.check, public_id=item.public_id),
+        back=REVIEW.url(REVIEW.before_check(answers), public_id=item.public_id),
+        action=REVIEW.url(REVIEW.check_page, public_id=item.public_id),
     )
 
 

@@ -170,7 +170,7 @@ def _record(
 def route_to(item: VictimRequest) -> Agency:
     """A CPS review goes to a CPS agency if one is registered for the hub, else to the case's
     agency (the police pass it on, as they do today); everything else to the case's agency."""
-    case = db.session.get(Case, item.case_id)
+    case = case_of(item)
     if item.kind == "vrr" and item.scheme == vrr.CPS:
         cps = db.session.scalar(select(Agency).where(Agency.kind == "cps").order_by(Agency.id))
         if cps is not None:
@@ -190,8 +190,14 @@ def submit(item: VictimRequest, user: User, document: bytes) -> None:
     tell_agency(item, agency, "request.submitted")
 
 
+def case_of(item: VictimRequest) -> Case:
+    """The request's case: always there, as a request is deleted with its case (`case_id` is
+    required, ON DELETE CASCADE)."""
+    return db.session.get_one(Case, item.case_id)
+
+
 def tell_agency(item: VictimRequest, agency: Agency, event: str) -> None:
-    case = db.session.get(Case, item.case_id)
+    case = case_of(item)
     data = {
         "request": item.public_id, "reference": item.reference, "kind": item.kind,
         "status": item.status, "case": case.public_id, "case_reference": case.reference,

@@ -76,8 +76,8 @@ def _statement_check(item: VictimRequest):
             [(p.field, problem_text(p)) for p in problems], public_id=item.public_id
         ),
         change=lambda slug: STATEMENT.url(slug, next="check", public_id=item.public_id),
-        back=STATEMENT.url(STATEMENT.back(STATEMENT.check, answers), public_id=item.public_id),
-        action=STATEMENT.url(STATEMENT.check, public_id=item.public_id),
+        back=STATEMENT.url(STATEMENT.before_check(answers), public_id=item.public_id),
+        action=STATEMENT.url(STATEMENT.check_page, public_id=item.public_id),
         pages=STATEMENT_PAGES,
         kinds=KIND_CHOICES,
         readings=READING_CHOICES,

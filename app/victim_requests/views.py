@@ -47,8 +47,7 @@ def send(item: VictimRequest, document: bytes) -> None:
 
 
 def names(item: VictimRequest) -> tuple[Case, Agency]:
-    case = db.session.get(Case, item.case_id)
-    return case, service.route_to(item)
+    return service.case_of(item), service.route_to(item)
 
 
 @localized_route(bp, "/account/requests")
