@@ -161,16 +161,28 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 _STAFF_SECRETS: dict[str, str] = {}  # e-mail -> TOTP secret, once set up in this session
-_LAST_STEP: dict[str, int] = {}  # a code is accepted once: the next sign-in waits for a new one
+_LAST_STEP: dict[str, int] = {}  # a code is accepted once: the next sign-in uses a later step
 
 
-def _code(email: str, secret: str) -> str:
+def _code(email: str, secret: str, timeout: float = 60) -> str:
+    """A code the server will accept: the first 30-second step after the last one used, among
+    the steps it accepts now (the current one, one before and one after, app/accounts/totp.py).
+    Only a third sign-in within one step finds none, and polls until the clock moves on."""
     import pyotp
 
-    while int(time.time()) // 30 == _LAST_STEP.get(email):
+    from app.accounts.totp import VALID_WINDOW
+
+    totp = pyotp.TOTP(secret)
+    deadline = time.monotonic() + timeout
+    while True:
+        step_now = int(time.time()) // totp.interval
+        # Never the step before: it may be out of the window by the time the form arrives.
+        step = max(step_now, _LAST_STEP.get(email, step_now - 1) + 1)
+        if step <= step_now + VALID_WINDOW:
+            _LAST_STEP[email] = step
+            return totp.generate_otp(step)
+        assert time.monotonic() < deadline, "no TOTP step left to use"
         time.sleep(0.5)
-    _LAST_STEP[email] = int(time.time()) // 30
-    return pyotp.TOTP(secret).at(time.time())
 
 
 def sign_in_as_staff(page, live_server: str, email: str) -> None:
