@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
-# pytest-xdist workers for `make test`: 3 was fastest on a 2-core machine (e2e tests mostly wait on
-# Chromium and a server), see bench/README.md.
+# pytest-xdist workers for `make test`: one more than the 2 cores, as e2e tests mostly wait on
+# Chromium and a server (bench/README.md, "Test suite"). `make test TEST_WORKERS=2` to try others.
 TEST_WORKERS ?= 3
 
 .PHONY: help run prod test install install-test lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench image-check clean

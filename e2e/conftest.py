@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.notify import sink as mail_sink_server
 
@@ -132,7 +133,7 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # three workers start servers at once
     while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
@@ -145,9 +146,24 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
             time.sleep(0.2)
     yield base
     for process in (server, worker):
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
     smtp.stop()
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Ask a process to stop, and make it if it has not within `timeout` (a loaded machine can
+    take a while to finish gunicorn's workers)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+# Assertions on the page retry for up to 15 s (Playwright's default is 5): with tests in parallel
+# on two cores, a server can take longer than 5 s to answer, and a passing check returns at once.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
