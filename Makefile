@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 LANGS := cy ar ur pl ro bn so pt tr
+# pytest-xdist workers for `make test`: one more than the 2 cores, as e2e tests mostly wait on
+# Chromium and a server (bench/README.md, "Test suite"). `make test TEST_WORKERS=2` to try others.
+TEST_WORKERS ?= 3
 
 .PHONY: help run prod test install install-test lock lint check-content translations translations-check bench-guidance bench-ingest bench-entitlements bench-pdf bench-load bench-lighthouse bench image-check clean
 
@@ -24,14 +27,22 @@ run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$
 	@echo "Serving the Victim Care Hub on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(if $(filter 1,$(OIDC_DEMO)),PORT=$(PORT) scripts/oidc-demo.sh) scripts/serve.sh $(PORT)
 
-test: install-test ## Lint, types (mypy), layers (import-linter), security scan, content and translation checks, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests
-	$(BIN)/ruff check app tests e2e bench migrations
+test: install-test ## Lint and format, types (mypy), layers (import-linter), security scan, content and translation checks, then unit, integration (SQLite, and PostgreSQL if it answers) and e2e tests in parallel, then the fault tests on their own
+	$(BIN)/ruff check app tests e2e bench migrations scripts
+	$(BIN)/ruff format --check app tests e2e bench migrations scripts
 	$(BIN)/mypy app
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -r app -q -ll
 	$(BIN)/python scripts/check_translations.py
 	$(FLASK) content check
-	$(BIN)/pytest tests e2e
+	@# In parallel (pytest-xdist): each worker has its own databases, live servers, mail sink and
+	@# content. The fault tests restart PostgreSQL and kill servers, so they run afterwards, alone;
+	@# they run even if the parallel run failed, and either failing fails `make test`.
+	@status=0; \
+	  $(BIN)/pytest -n $(TEST_WORKERS) tests e2e --ignore=tests/resilience || status=$$?; \
+	  $(BIN)/pytest -p no:xdist tests/resilience || status=$$((status ? status : $$?)); \
+	  if [ $$status -ne 0 ]; then echo "make test: failed (see both pytest summaries above)" >&2; fi; \
+	  exit $$status
 
 # The hashed lock files scripts/install.sh installs from, for Python 3.11 on Linux x86_64 (Debian
 # 12's glibc): app.txt the runtime (also the image's), dev.txt plus the dev extra (make test),

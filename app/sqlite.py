@@ -6,12 +6,17 @@ everything: the milestone and the message about it would be committed separately
 between them could lose the message. So a real transaction is begun before the first savepoint
 (IMMEDIATE: a savepoint always precedes a write, and taking the write lock up front means a
 concurrent writer makes us wait, not fail). Each connection also uses WAL, so readers never wait
-for a writer, and enforces foreign keys, as PostgreSQL does."""
+for a writer, and enforces foreign keys, as PostgreSQL does.
+
+A writer waits up to BUSY_TIMEOUT_MS for another's lock (the sqlite3 module's own default is 5 s,
+which a few parallel requests or test workers can exceed: "database is locked", a 500)."""
 
 from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+
+BUSY_TIMEOUT_MS = 30_000
 
 
 @event.listens_for(Engine, "connect")
@@ -20,6 +25,7 @@ def _on_connect(dbapi_connection, _record) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each WAL checkpoint

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.notify import sink as mail_sink_server
 
@@ -132,7 +133,7 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # three workers start servers at once
     while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
@@ -145,9 +146,24 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
             time.sleep(0.2)
     yield base
     for process in (server, worker):
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
     smtp.stop()
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Ask a process to stop, and make it if it has not within `timeout` (a loaded machine can
+    take a while to finish gunicorn's workers)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+# Assertions on the page retry for up to 15 s (Playwright's default is 5): with tests in parallel
+# on two cores, a server can take longer than 5 s to answer, and a passing check returns at once.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
@@ -161,16 +177,28 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 _STAFF_SECRETS: dict[str, str] = {}  # e-mail -> TOTP secret, once set up in this session
-_LAST_STEP: dict[str, int] = {}  # a code is accepted once: the next sign-in waits for a new one
+_LAST_STEP: dict[str, int] = {}  # a code is accepted once: the next sign-in uses a later step
 
 
-def _code(email: str, secret: str) -> str:
+def _code(email: str, secret: str, timeout: float = 60) -> str:
+    """A code the server will accept: the first 30-second step after the last one used, among
+    the steps it accepts now (the current one, one before and one after, app/accounts/totp.py).
+    Only a third sign-in within one step finds none, and polls until the clock moves on."""
     import pyotp
 
-    while int(time.time()) // 30 == _LAST_STEP.get(email):
+    from app.accounts.totp import VALID_WINDOW
+
+    totp = pyotp.TOTP(secret)
+    deadline = time.monotonic() + timeout
+    while True:
+        step_now = int(time.time()) // totp.interval
+        # Never the step before: it may be out of the window by the time the form arrives.
+        step = max(step_now, _LAST_STEP.get(email, step_now - 1) + 1)
+        if step <= step_now + VALID_WINDOW:
+            _LAST_STEP[email] = step
+            return totp.generate_otp(step)
+        assert time.monotonic() < deadline, "no TOTP step left to use"
         time.sleep(0.5)
-    _LAST_STEP[email] = int(time.time()) // 30
-    return pyotp.TOTP(secret).at(time.time())
 
 
 def sign_in_as_staff(page, live_server: str, email: str) -> None:

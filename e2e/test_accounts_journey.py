@@ -22,7 +22,7 @@ PHONE = {"width": 360, "height": 740}
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def newest_link(sink: Path, address: str, timeout: float = 10) -> str:
+def newest_link(sink: Path, address: str, timeout: float = 30) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in reversed(read_sink(sink)):  # newest first

@@ -142,8 +142,15 @@ def test_statement_review_referral_and_a_navigator(browser, live_server: str, ma
     mail = wait_for_mail(mail_sink, "referrals@victim-support.example", sent_after)
     body = mail.get_content()
     assert "demo@example.org" in body and "Someone to talk to about going to court." in body
-    page.reload()
-    expect(page.locator(".govuk-tag")).to_have_text("Sent to the service")
+    # The sink keeps the message before the worker hears it was accepted and records it as sent:
+    # reload until the page shows it.
+    deadline = time.monotonic() + 30
+    while True:
+        page.reload()
+        if page.locator(".govuk-tag").inner_text().strip() == "Sent to the service":
+            break
+        assert time.monotonic() < deadline, page.locator(".govuk-tag").inner_text()
+        time.sleep(0.25)
     page.context.close()
 
     # A navigator sees the statement and records that the agency received it.

@@ -7,15 +7,24 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from app import create_app
+
+# Property tests share two cores with other workers, a browser and servers: an example's time says
+# nothing about the code, so no per-example deadline and no "too slow" health check.
+settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("suite")
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -45,22 +54,42 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_url", DATABASES, indirect=True, scope="session")
 
 
-@pytest.fixture(scope="session")
-def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'hub.db'}"
+@contextlib.contextmanager
+def own_database(kind: str, directory) -> Iterator[str]:
+    """A database nobody else uses: a new SQLite file in `directory`, or a new PostgreSQL schema
+    (dropped afterwards). Each xdist worker makes its own, so workers never meet."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / f'hub-{secrets.token_hex(3)}.db'}"
         return
-    # A schema of our own, so that two test runs on one PostgreSQL never meet.
     schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
     # pool_pre_ping: a fault test restarts PostgreSQL, which ends every pooled connection.
     engine = create_engine(POSTGRES_URL, pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
+    with own_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def content_copy(tmp_path_factory):
+    """This worker's copy of the content: a test that writes a page writes it here, where no
+    other worker (and no other checkout's test run) reads it."""
+    from app.config import ROOT
+
+    content = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
 
 
 class Client(FlaskClient):
@@ -91,8 +120,8 @@ def make_app(database_url: str, **overrides) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
+def app(database_url: str, content_copy) -> Iterator[Flask]:
+    app = make_app(database_url, CONTENT_DIR=content_copy)
     with app.app_context():
         upgrade()
     yield app

@@ -27,7 +27,7 @@ def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> 
 
 
 def wait_until_up(url: str, process: subprocess.Popen, what: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while True:
         try:
             with urllib.request.urlopen(url, timeout=1) as response:

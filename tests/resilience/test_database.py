@@ -135,11 +135,18 @@ def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, cl
         pytest.skip("restarting PostgreSQL needs root and Debian's pg_ctlcluster on this machine")
     agency, token = agency_token
     headers, reference = _new_case(client, token, "RR", "burglary")
-    restart = threading.Thread(target=lambda: (time.sleep(0.3), subprocess.run(
+    # The restart begins once batches are flowing, and batches keep coming until it is over
+    # (at least 40 of them): the restart falls among them however long either takes.
+    flowing = threading.Event()
+    restart = threading.Thread(target=lambda: (flowing.wait(60), subprocess.run(
         ["pg_ctlcluster", *cluster, "restart"], check=True, capture_output=True)))  # fmt: skip
     restart.start()
     answers = []
-    for n in range(40):
+    batches = 0
+    give_up = time.monotonic() + 180
+    while batches < 40 or restart.is_alive():
+        assert time.monotonic() < give_up, "the batches did not end within three minutes"
+        n = batches
         batch = {"events": [{"case": reference, "id": f"rr-{n}-{i}", "occurred_at": NOW.isoformat(),
                              "type": "information_delivered", "duty": "r6-charged"}
                             for i in range(5)]}  # fmt: skip
@@ -154,8 +161,9 @@ def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, cl
             assert response.status_code == 503, response.get_data(as_text=True)
             assert time.monotonic() < deadline, "PostgreSQL did not come back within a minute"
             time.sleep(0.5)
-        time.sleep(0.05)
+        batches += 1
+        flowing.set()
     restart.join(timeout=60)
     assert 503 in answers, "the restart did not fall during the batches: nothing was tested"
     ids = _stored_ids(app, agency)
-    assert len(ids) == len(set(ids)) == 200  # every event once, none twice
+    assert len(ids) == len(set(ids)) == 5 * batches  # every event once, none twice
