@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.cases import updates
-from app.cases.models import Milestone, UpdateConfirmation
+from app.cases.models import Milestone
 from app.core.time import utcnow
 from app.extensions import db
 from app.notify import sink
