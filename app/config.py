@@ -137,9 +137,11 @@ class Config:
         # Secure referral addresses agreed with support services ("service-id=address,…"), by id
         # in content/services.yaml. Outside production, demo agreements at reserved .example
         # addresses (they can never reach a real service; the local SMTP sink catches them).
-        self.REFERRAL_ADDRESSES = _pairs(env.get("REFERRAL_ADDRESSES")) if (
-            production or "REFERRAL_ADDRESSES" in env
-        ) else dict(DEMO_REFERRAL_ADDRESSES)  # fmt: skip
+        self.REFERRAL_ADDRESSES = (
+            _pairs(env.get("REFERRAL_ADDRESSES"))
+            if (production or "REFERRAL_ADDRESSES" in env)
+            else dict(DEMO_REFERRAL_ADDRESSES)
+        )
 
         # OpenID Connect sign-in (GOV.UK One Login or any provider). Off unless OIDC_ISSUER is set.
         # Discovery is at <issuer>/.well-known/openid-configuration.

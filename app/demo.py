@@ -169,13 +169,16 @@ def demo_command(scale: int | None, seed: int) -> None:
     if scale:
         from app.scale import SCALE_PASSWORD, generate
 
-        with click.progressbar(length=scale, label=f"demo: {scale:,} cases",
-                               show_pos=True, show_eta=True) as bar:  # fmt: skip
+        with click.progressbar(
+            length=scale, label=f"demo: {scale:,} cases", show_pos=True, show_eta=True
+        ) as bar:
             made = generate(scale, seed=seed, progress=bar.update)
-        click.echo(f"demo: {made.cases:,} cases, {made.milestones:,} events, {made.victims:,} "
-                   f"victims, {made.users:,} of them with accounts (password "
-                   f'"{SCALE_PASSWORD}"); {made.requests:,} statements, {made.referrals:,} '
-                   f"referrals, {made.messages:,} messages")  # fmt: skip
+        click.echo(
+            f"demo: {made.cases:,} cases, {made.milestones:,} events, {made.victims:,} "
+            f"victims, {made.users:,} of them with accounts (password "
+            f'"{SCALE_PASSWORD}"); {made.requests:,} statements, {made.referrals:,} '
+            f"referrals, {made.messages:,} messages"
+        )
         return
     changed = sync_index(content_store())
     click.echo(f"demo: search index ready ({changed} documents updated)")

@@ -47,9 +47,11 @@ def init_app(app: Flask) -> None:
             return _unexpected(error)
         log.warning("database unavailable on %s", request.endpoint)
         db.session.rollback()
-        response = _respond(ServiceUnavailable(
-            "The database is not answering for a moment. Nothing was stored: please try again."
-        ))  # fmt: skip
+        response = _respond(
+            ServiceUnavailable(
+                "The database is not answering for a moment. Nothing was stored: please try again."
+            )
+        )
         response.headers["Retry-After"] = "2"
         return response
 

@@ -54,9 +54,22 @@ WORKERS = (os.cpu_count() or 1,)
 
 def recompute(env: dict, workers: int) -> float:
     started = time.perf_counter()
-    out = subprocess.run([str(BIN / "flask"), "--app", "app", "entitlements", "recompute",
-                          "--workers", str(workers)], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [
+            str(BIN / "flask"),
+            "--app",
+            "app",
+            "entitlements",
+            "recompute",
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     seconds = time.perf_counter() - started
     assert re.search(r"cases evaluated", out), out
     return round(seconds, 1)
@@ -68,8 +81,11 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=1_000)
     args = parser.parse_args()
     if not postgres_answers():
-        print("bench/entitlements.py: PostgreSQL does not answer on 127.0.0.1:5432 (database "
-              "test); start it and run again.", file=sys.stderr)  # fmt: skip
+        print(
+            "bench/entitlements.py: PostgreSQL does not answer on 127.0.0.1:5432 (database "
+            "test); start it and run again.",
+            file=sys.stderr,
+        )
         return 2
     counts = scale_data(args.cases)
     env = scale_env()
@@ -81,9 +97,14 @@ def main() -> int:
         figures[f"unchanged_{workers}_s"] = recompute(env, workers)
         print(f"unchanged, {workers} processes: {figures[f'unchanged_{workers}_s']} s")
     psql(f'ANALYZE "{SCALE_SCHEMA}".case_entitlement')
-    out = subprocess.run([str(BIN / "python"), "-c", INCREMENTAL, str(args.samples)], cwd=ROOT,
-                         env={**env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True,
-                         text=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", INCREMENTAL, str(args.samples)],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     timings = [float(x) for x in out.split()]
     random.shuffle(timings)
     figures.update(
@@ -107,22 +128,28 @@ def main() -> int:
 
 
 def render(f: dict, date: str) -> str:
-    return "\n".join([
-        f"Measured {date} on {machine()}; PostgreSQL 15 on the same cores; "
-        f"{f['cases']:,} cases, {f['milestones']:,} events, {f['entitlements']:,} entitlements "
-        "stored.",
-        "",
-        "| what | time |",
-        "|---|---:|",
-        *(f"| full recompute from empty, {n} processes | {f[f'fresh_{n}_s']} s |"
-          for n in WORKERS),
-        *(f"| full recompute, nothing changed, {n} processes | {f[f'unchanged_{n}_s']} s |"
-          for n in WORKERS),
-        f"| one case re-evaluated and stored (as per event), p50 | {f['incremental_p50_ms']} ms |",
-        f"| one case re-evaluated and stored (as per event), p95 | {f['incremental_p95_ms']} ms |",
-        "",
-        "Targets: full recompute < 60 s for 200,000 cases; per event < 5 ms.",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"Measured {date} on {machine()}; PostgreSQL 15 on the same cores; "
+            f"{f['cases']:,} cases, {f['milestones']:,} events, {f['entitlements']:,} entitlements "
+            "stored.",
+            "",
+            "| what | time |",
+            "|---|---:|",
+            *(
+                f"| full recompute from empty, {n} processes | {f[f'fresh_{n}_s']} s |"
+                for n in WORKERS
+            ),
+            *(
+                f"| full recompute, nothing changed, {n} processes | {f[f'unchanged_{n}_s']} s |"
+                for n in WORKERS
+            ),
+            f"| one case re-evaluated and stored (as per event), p50 | {f['incremental_p50_ms']} ms |",
+            f"| one case re-evaluated and stored (as per event), p95 | {f['incremental_p95_ms']} ms |",
+            "",
+            "Targets: full recompute < 60 s for 200,000 cases; per event < 5 ms.",
+        ]
+    )
 
 
 if __name__ == "__main__":

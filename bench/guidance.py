@@ -37,15 +37,21 @@ from common import (
 )
 
 PAGE_PATH = "/guidance/your-rights"
-WEIGHT_PAGES = {"home": "/", "guidance page": PAGE_PATH, "search": "/search?q=court",
-                "guidance page (Arabic)": "/ar" + PAGE_PATH}  # fmt: skip
+WEIGHT_PAGES = {
+    "home": "/",
+    "guidance page": PAGE_PATH,
+    "search": "/search?q=court",
+    "guidance page (Arabic)": "/ar" + PAGE_PATH,
+}
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
@@ -127,15 +133,25 @@ def main() -> int:
             sys.exit(f"{tool} is missing: run scripts/install.sh bench")
 
     work = Path(tempfile.mkdtemp(prefix="bench-guidance-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'hub.db'}", "LOG_REQUESTS": "1",
-           "BENCH_PAGE": str(work / "page.html")}  # fmt: skip
-    subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'hub.db'}",
+        "LOG_REQUESTS": "1",
+        "BENCH_PAGE": str(work / "page.html"),
+    }
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
     results: dict = {}
     hub_port = free_port()
-    hub = start([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{hub_port}",
-                 "app:create_app()"], env)  # fmt: skip
+    hub = start(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{hub_port}", "app:create_app()"], env
+    )
     try:
         hub_url = f"http://127.0.0.1:{hub_port}"
         wait_for(hub_url + "/healthz")
@@ -149,10 +165,20 @@ def main() -> int:
 
     floor_port = free_port()
     results["floor"] = load(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{floor_port}",
-         "--chdir", str(ROOT / "bench"), "flask_floor:app"],
-        f"http://127.0.0.1:{floor_port}{PAGE_PATH}", env, args,
-    )  # fmt: skip
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{floor_port}",
+            "--chdir",
+            str(ROOT / "bench"),
+            "flask_floor:app",
+        ],
+        f"http://127.0.0.1:{floor_port}{PAGE_PATH}",
+        env,
+        args,
+    )
 
     nginx_port = free_port()
     (work / "guidance").mkdir()
@@ -173,8 +199,10 @@ http {{
     try:
         results["nginx"] = load(
             ["nginx", "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
-            f"http://127.0.0.1:{nginx_port}{PAGE_PATH}", env, args,
-        )  # fmt: skip
+            f"http://127.0.0.1:{nginx_port}{PAGE_PATH}",
+            env,
+            args,
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -226,9 +254,10 @@ def production(args: argparse.Namespace, page: bytes) -> dict | None:
                 prod.get(PAGE_PATH)
             return {
                 "cached": wrk(prod.base + PAGE_PATH, args.seconds, args.connections),
-                "static": wrk(prod.base + "/static/dist/bench-page.html", args.seconds,
-                              args.connections),
-            }  # fmt: skip
+                "static": wrk(
+                    prod.base + "/static/dist/bench-page.html", args.seconds, args.connections
+                ),
+            }
     finally:
         static.unlink(missing_ok=True)
 
@@ -243,7 +272,7 @@ def render_table(g: dict, machine: str) -> str:
         f"| (a) nginx, static file | {g['nginx_static_rps']:,} | – | – |",
         f"| (b) bare Flask, gunicorn 2 workers | {g['flask_floor_rps']:,} | {g['flask_floor_p99_ms']} ms | 100 % |",
         f"| (c) the hub, gunicorn 2 workers | {g['app_rps']:,} | {g['app_p99_ms']} ms | {g['app_vs_floor']:.0%} |",
-    ]  # fmt: skip
+    ]
     if "cached_rps" in g:
         rows += [
             f"| (d) the hub in production mode, behind nginx's cache (TLS) | {g['cached_rps']:,} | "
@@ -252,7 +281,7 @@ def render_table(g: dict, machine: str) -> str:
             "",
             f"(d) is {g['cached_vs_static']:.0%} of (e), the same bytes from the same server, and "
             f"{g['cached_vs_plain_static']:.0%} of (a), which has no TLS.",
-        ]  # fmt: skip
+        ]
     rows += [
         "",
         "Targets: (c) ≥ 60 % of (b), p99 < 25 ms; (d) ≥ 50 % of nginx static.",
@@ -260,14 +289,19 @@ def render_table(g: dict, machine: str) -> str:
         "| page | first visit: requests | bytes (gzip) | of which HTML | third-party | web fonts "
         "| repeat visit: requests | bytes |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]  # fmt: skip
+    ]
     for name, w in g["page_weight"].items():
-        rows.append(f"| {name} | {w['requests']} | {w['first_visit_bytes']:,} | {w['html_bytes']:,} | "
-                    f"{w['third_party_requests']} | {w['web_fonts']} | 1 ({w['repeat_visit_status']}) "
-                    f"| {w['repeat_visit_bytes']:,} |")  # fmt: skip
-    rows += ["", "Targets: ≤ 50 KB, ≤ 5 requests, no web fonts, no third-party request. A repeat "
-             "visit asks only for the HTML, with its ETag, and gets a 304 (headers only) when it is "
-             "unchanged: CSS and JS are cached for a year under content-hashed names."]  # fmt: skip
+        rows.append(
+            f"| {name} | {w['requests']} | {w['first_visit_bytes']:,} | {w['html_bytes']:,} | "
+            f"{w['third_party_requests']} | {w['web_fonts']} | 1 ({w['repeat_visit_status']}) "
+            f"| {w['repeat_visit_bytes']:,} |"
+        )
+    rows += [
+        "",
+        "Targets: ≤ 50 KB, ≤ 5 requests, no web fonts, no third-party request. A repeat "
+        "visit asks only for the HTML, with its ETag, and gets a 304 (headers only) when it is "
+        "unchanged: CSS and JS are cached for a year under content-hashed names.",
+    ]
     return "\n".join(rows)
 
 

@@ -58,8 +58,13 @@ SCALE_DATA_KEY = "bench-scale-data-key: synthetic data only"
 
 def scale_env(**extra: str) -> dict:
     """The environment for the app on the 200,000-case data set."""
-    return {**os.environ, "DATABASE_URL": pg_url(SCALE_SCHEMA), "DATA_KEY": SCALE_DATA_KEY,
-            "LOG_REQUESTS": "0", **extra}  # fmt: skip
+    return {
+        **os.environ,
+        "DATABASE_URL": pg_url(SCALE_SCHEMA),
+        "DATA_KEY": SCALE_DATA_KEY,
+        "LOG_REQUESTS": "0",
+        **extra,
+    }
 
 
 def postgres_answers() -> bool:
@@ -76,8 +81,14 @@ def postgres_answers() -> bool:
 
 
 def flask(env: dict, *args: str) -> str:
-    return subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env,
-                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def psql(sql: str) -> None:
@@ -115,17 +126,32 @@ with app.app_context():
     print(client.client_id, secret)
 """
 # What agencies send most: the everyday steps of a case, with acknowledgements.
-EVENT_TYPES = ["officer_assigned", "suspect_interviewed", "information_delivered",
-               "hearing_details_received", "trial_date_set", "witness_required", "charged",
-               "vps_offered", "first_hearing", "plea"]  # fmt: skip
+EVENT_TYPES = [
+    "officer_assigned",
+    "suspect_interviewed",
+    "information_delivered",
+    "hearing_details_received",
+    "trial_date_set",
+    "witness_required",
+    "charged",
+    "vps_offered",
+    "first_hearing",
+    "plea",
+]
 
 
 def _token(port: int, client_id: str, secret: str) -> str:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    connection.request("POST", "/oauth/token", body="grant_type=client_credentials",
-                       headers={"Authorization": f"Basic {basic}",
-                                "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    connection.request(
+        "POST",
+        "/oauth/token",
+        body="grant_type=client_credentials",
+        headers={
+            "Authorization": f"Basic {basic}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     return json.loads(connection.getresponse().read())["access_token"]
 
 
@@ -152,7 +178,7 @@ def _poster(args: tuple) -> dict:
             }
             if kind == "information_delivered":
                 event["duty"] = "r6-charged"
-            events.append(event)  # fmt: skip
+            events.append(event)
         if batch == 1:
             event = events[0]
             path, body = f"/api/v1/cases/{event.pop('case')}/events", event
@@ -160,8 +186,12 @@ def _poster(args: tuple) -> dict:
             path, body = "/api/v1/events/batch", {"events": events}
         started = time.perf_counter()
         try:
-            connection.request("POST", path, body=json.dumps(body),
-                               headers={**headers, "Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
+            connection.request(
+                "POST",
+                path,
+                body=json.dumps(body),
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+            )
             response = connection.getresponse()
             response.read()
             ok = response.status in (200, 201)
@@ -178,18 +208,39 @@ def _poster(args: tuple) -> dict:
 
 
 def ingest(database_url: str, label: str, seconds: int, batch: int, clients: int) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_REQUESTS": "0",
-           "NOTIFY_ENQUEUE": "0", "RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_REQUESTS": "0",
+        "NOTIFY_ENQUEUE": "0",
+        "RATELIMIT_ENABLED": "0",
+        "PYTHONPATH": str(ROOT),
+    }
     flask(env, "db", "upgrade")
     listing = Path(tempfile.mkstemp(suffix=".txt")[1])
-    out = subprocess.run([str(BIN / "python"), "-c", SETUP, "20000", str(listing)], cwd=ROOT,
-                         env=env, check=True, capture_output=True, text=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", SETUP, "20000", str(listing)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     client_id, secret = out.split()[-2:]
     references = listing.read_text().split()
     listing.unlink()
     port = free_port()
-    server = start([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                    "app:create_app()"], env)  # fmt: skip
+    server = start(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
+        env,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         token = _token(port, client_id, secret)
@@ -206,13 +257,21 @@ def ingest(database_url: str, label: str, seconds: int, batch: int, clients: int
     sent = sum(r["events"] for r in runs)
     latencies = [x for r in runs for x in r["latencies"]]
     return {
-        "database": label, "batch": batch, "clients": clients, "seconds": round(elapsed, 1),
-        "events_sent": sent, "distinct_events": len(distinct), "stored": stored,
-        "stored_exactly_once": stored == len(distinct), "outbox_messages": outbox,
+        "database": label,
+        "batch": batch,
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "events_sent": sent,
+        "distinct_events": len(distinct),
+        "stored": stored,
+        "stored_exactly_once": stored == len(distinct),
+        "outbox_messages": outbox,
         "events_per_second": round(len(distinct) / elapsed),
-        "requests": len(latencies), "errors": sum(r["errors"] for r in runs),
-        "p50_ms": round(percentile(latencies, 0.5), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
-    }  # fmt: skip
+        "requests": len(latencies),
+        "errors": sum(r["errors"] for r in runs),
+        "p50_ms": round(percentile(latencies, 0.5), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+    }
 
 
 def _count(database_url: str) -> tuple[int, int]:
@@ -260,9 +319,13 @@ def scale_data(cases: int) -> dict:
 
     engine = create_engine(pg_url(SCALE_SCHEMA))
     with engine.connect() as connection:
-        have = connection.execute(text(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s "
-            "AND table_name = 'case_record'"), {"s": SCALE_SCHEMA}).scalar_one()  # fmt: skip
+        have = connection.execute(
+            text(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s "
+                "AND table_name = 'case_record'"
+            ),
+            {"s": SCALE_SCHEMA},
+        ).scalar_one()
         existing = (
             connection.execute(text("SELECT count(*) FROM case_record")).scalar_one() if have else 0
         )
@@ -271,15 +334,21 @@ def scale_data(cases: int) -> dict:
         print(f"making {cases:,} cases in PostgreSQL schema {SCALE_SCHEMA} (once; a few minutes)")
         psql(f'DROP SCHEMA IF EXISTS "{SCALE_SCHEMA}" CASCADE; CREATE SCHEMA "{SCALE_SCHEMA}"')
         flask(env, "db", "upgrade")
-        subprocess.run([str(BIN / "flask"), "--app", "app", "demo", "--scale", str(cases)],
-                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "app", "demo", "--scale", str(cases)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     else:  # bring an older data set's schema up to date
         flask(env, "db", "upgrade")
     psql(f'ANALYZE "{SCALE_SCHEMA}".milestone; ANALYZE "{SCALE_SCHEMA}".case_victim')
     engine = create_engine(pg_url(SCALE_SCHEMA))
     with engine.connect() as connection:
-        counts = {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
-                  for t in ("case_record", "milestone")}  # fmt: skip
+        counts = {
+            t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
+            for t in ("case_record", "milestone")
+        }
     engine.dispose()
     return counts
 
@@ -306,12 +375,27 @@ def _reader(args: tuple) -> list[float]:
 def timeline(cases: int, seconds: int, clients: int) -> dict:
     counts = scale_data(cases)
     env = scale_env(RATELIMIT_ENABLED="0")
-    out = subprocess.run([str(BIN / "python"), "-c", SESSIONS, "500"], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", SESSIONS, "500"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     sessions = [tuple(line.split()) for line in out.splitlines() if line.strip()]
     port = free_port()
-    server = start([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                    "app:create_app()"], env)  # fmt: skip
+    server = start(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
+        env,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         _reader((port, "hub_session", sessions, 2, 0))  # warm up
@@ -323,11 +407,15 @@ def timeline(cases: int, seconds: int, clients: int) -> dict:
         stop(server)
     latencies = [x for r in runs for x in r]
     return {
-        "cases": counts["case_record"], "milestones": counts["milestone"], "clients": clients,
-        "requests": len(latencies), "rps": round(len(latencies) / seconds),
-        "p50_ms": round(percentile(latencies, 0.5), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
+        "cases": counts["case_record"],
+        "milestones": counts["milestone"],
+        "clients": clients,
+        "requests": len(latencies),
+        "rps": round(len(latencies) / seconds),
+        "p50_ms": round(percentile(latencies, 0.5), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
-    }  # fmt: skip
+    }
 
 
 def render(figures: dict) -> str:
@@ -336,20 +424,27 @@ def render(figures: dict) -> str:
         "",
         "| database | events per request | clients | events/s stored | requests | errors | p50 | p95 | stored exactly once |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]  # fmt: skip
+    ]
     for r in figures["runs"]:
-        rows.append(f"| {r['database']} | {r['batch']} | {r['clients']} | {r['events_per_second']:,} | "
-                    f"{r['requests']:,} | {r['errors']} | {r['p50_ms']} ms | {r['p95_ms']} ms | "
-                    f"{'yes' if r['stored_exactly_once'] else 'NO'} ({r['stored']:,} of {r['distinct_events']:,}; "
-                    f"{r['events_sent'] - r['distinct_events']:,} repeats refused) |")  # fmt: skip
+        rows.append(
+            f"| {r['database']} | {r['batch']} | {r['clients']} | {r['events_per_second']:,} | "
+            f"{r['requests']:,} | {r['errors']} | {r['p50_ms']} ms | {r['p95_ms']} ms | "
+            f"{'yes' if r['stored_exactly_once'] else 'NO'} ({r['stored']:,} of {r['distinct_events']:,}; "
+            f"{r['events_sent'] - r['distinct_events']:,} repeats refused) |"
+        )
     t = figures.get("timeline")
     if t:
-        rows += ["", "Target: ≥ 500 events/s for 60 s on each database, each event stored once.", "",
-                 "| signed-in victims, PostgreSQL | cases | events | clients | req/s | p50 | p95 | p99 |",
-                 "|---|---:|---:|---:|---:|---:|---:|---:|",
-                 f"| case list and timeline pages | {t['cases']:,} | {t['milestones']:,} | {t['clients']} | "
-                 f"{t['rps']:,} | {t['p50_ms']} ms | {t['p95_ms']} ms | {t['p99_ms']} ms |",
-                 "", "Target: p95 < 50 ms with 200,000 cases and 2,000,000 events."]  # fmt: skip
+        rows += [
+            "",
+            "Target: ≥ 500 events/s for 60 s on each database, each event stored once.",
+            "",
+            "| signed-in victims, PostgreSQL | cases | events | clients | req/s | p50 | p95 | p99 |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            f"| case list and timeline pages | {t['cases']:,} | {t['milestones']:,} | {t['clients']} | "
+            f"{t['rps']:,} | {t['p50_ms']} ms | {t['p95_ms']} ms | {t['p99_ms']} ms |",
+            "",
+            "Target: p95 < 50 ms with 200,000 cases and 2,000,000 events.",
+        ]
     return "\n".join(rows)
 
 
@@ -363,8 +458,11 @@ def main() -> int:
     parser.add_argument("--skip-ingest", action="store_true", help="keep the last ingest figures")
     args = parser.parse_args()
     if not postgres_answers():
-        print("bench/ingest.py: PostgreSQL does not answer on 127.0.0.1:5432 (database test); "
-              "start it and run again.", file=sys.stderr)  # fmt: skip
+        print(
+            "bench/ingest.py: PostgreSQL does not answer on 127.0.0.1:5432 (database test); "
+            "start it and run again.",
+            file=sys.stderr,
+        )
         return 2
     runs = []
     schema = f"bench_ingest_{os.getpid()}"

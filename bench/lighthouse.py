@@ -30,14 +30,24 @@ PAGES = {"home": "/", "guidance page": "/guidance/your-rights", "timeline (signe
 
 def run(url: str, cookie: str | None, out: Path) -> dict:
     command = [
-        str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-        "--only-categories=performance,accessibility", "--form-factor=mobile",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=performance,accessibility",
+        "--form-factor=mobile",
         "--chrome-flags=--headless=new --no-sandbox --ignore-certificate-errors",
-    ]  # fmt: skip
+    ]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        command,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     report = json.loads(out.read_text())
     audits = report["audits"]
     return {
@@ -52,17 +62,26 @@ def run(url: str, cookie: str | None, out: Path) -> dict:
 
 def main() -> int:
     missing = production_missing() + [
-        what for what, ok in (("lighthouse (scripts/install.sh bench)", LIGHTHOUSE.exists()),
-                              ("Debian's Chromium", Path(CHROMIUM).exists())) if not ok
-    ]  # fmt: skip
+        what
+        for what, ok in (
+            ("lighthouse (scripts/install.sh bench)", LIGHTHOUSE.exists()),
+            ("Debian's Chromium", Path(CHROMIUM).exists()),
+        )
+        if not ok
+    ]
     if missing:
         print("bench/lighthouse.py needs: " + "; ".join(missing), file=sys.stderr)
         return 2
     scale_data(200_000)
     env = scale_env(SECRET_KEY=secrets.token_hex(32), HUB_ENV="production")
-    out = subprocess.run([str(BIN / "python"), "-c", SESSIONS, "1"], cwd=ROOT,
-                         env={**env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True,
-                         text=True).stdout.split()  # fmt: skip
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", SESSIONS, "1"],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     token, case = out[-2], out[-1]
     scores = {}
     with Production(env) as prod, tempfile.TemporaryDirectory() as tmp:
@@ -91,8 +110,10 @@ def render(f: dict) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, s in f["pages"].items():
-        rows.append(f"| {name} | {s['performance']} | {s['accessibility']} | {s['bytes']:,} | "
-                    f"{s['lcp_ms']:,} ms | {s['cls']} |")  # fmt: skip
+        rows.append(
+            f"| {name} | {s['performance']} | {s['accessibility']} | {s['bytes']:,} | "
+            f"{s['lcp_ms']:,} ms | {s['cls']} |"
+        )
     rows += ["", "Targets: performance ≥ 95, accessibility 100."]
     return "\n".join(rows)
 

@@ -106,7 +106,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs, each from a fresh start")
     args = parser.parse_args()
     missing = production_missing() + (
-        [] if (BIN / "locust").exists() else ["locust (scripts/install.sh bench)"])  # fmt: skip
+        [] if (BIN / "locust").exists() else ["locust (scripts/install.sh bench)"]
+    )
     if missing:
         print("bench/load.py needs: " + "; ".join(missing), file=sys.stderr)
         return 2
@@ -116,10 +117,21 @@ def main() -> int:
     # alerted, and its first run (a catch-up over every overdue duty) would land in the middle of
     # the test. Bring it up to date first, as the hub would be.
     print("bringing the Victims' Code alerts up to date (once per data set; can take minutes)")
-    subprocess.run([str(BIN / "flask"), "--app", "app", "entitlements", "alerts"], cwd=ROOT,
-                   env=env, check=True, capture_output=True)  # fmt: skip
-    data = subprocess.run([str(BIN / "python"), "-c", PARTNER, "300"], cwd=ROOT, env=env,
-                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "entitlements", "alerts"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    data = subprocess.run(
+        [str(BIN / "python"), "-c", PARTNER, "300"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     runs = [_one_run(env, data, int(args.minutes * 60), counts) for _ in range(args.runs)]
     # The run in the middle by its worst app p95 gives the detailed tables; every run is listed,
     # in the order they ran.
@@ -150,12 +162,29 @@ def _one_run(env: dict, data: str, seconds: int, counts: dict) -> dict:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             subprocess.run(
-                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                 "-u", "100", "-r", "20", "-t", f"{seconds}s", "--host", prod.base,
-                 "--csv", str(work / "load"), "--only-summary"],
-                cwd=ROOT, env={**env, "LOAD_DATA": str(work / "data.json")}, check=False,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    "100",
+                    "-r",
+                    "20",
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    prod.base,
+                    "--csv",
+                    str(work / "load"),
+                    "--only-summary",
+                ],
+                cwd=ROOT,
+                env={**env, "LOAD_DATA": str(work / "data.json")},
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         finally:
             stop_sampling.set()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -166,13 +195,20 @@ def _one_run(env: dict, data: str, seconds: int, counts: dict) -> dict:
     figures["server"] = _server_side(work / "requests.jsonl", started_at)
     figures["passed"] = figures["passed_client"] and all(
         figures["server"].get(kind, {}).get("p95_ms", 1e9) <= ms
-        for kind, ms in SERVER_TARGETS_MS.items())  # fmt: skip
+        for kind, ms in SERVER_TARGETS_MS.items()
+    )
     if figures["failures_5xx"]:
         # Kept for reading: the app's log holds each error's traceback.
-        errors = [line for line in (work / "requests.jsonl").read_text().splitlines()
-                  if '"level": "error"' in line]  # fmt: skip
-        print(f"{figures['failures_5xx']} answers were 5xx; the app logged {len(errors)} errors"
-              f" (first below); everything is kept in {work}", file=sys.stderr)  # fmt: skip
+        errors = [
+            line
+            for line in (work / "requests.jsonl").read_text().splitlines()
+            if '"level": "error"' in line
+        ]
+        print(
+            f"{figures['failures_5xx']} answers were 5xx; the app logged {len(errors)} errors"
+            f" (first below); everything is kept in {work}",
+            file=sys.stderr,
+        )
         print("\n".join(errors[:1]), file=sys.stderr)
     else:
         shutil.rmtree(work, ignore_errors=True)
@@ -180,9 +216,13 @@ def _one_run(env: dict, data: str, seconds: int, counts: dict) -> dict:
 
 
 def _run_summary(f: dict) -> dict:
-    return {"p95_ms": {kind: k["p95_ms"] for kind, k in sorted(f["server"].items())},
-            "failures_5xx": f["failures_5xx"], "rss_growth": f["rss_growth"],
-            "rps": f["rps"], "generator_cpu_share": f["generator_cpu_share"]}  # fmt: skip
+    return {
+        "p95_ms": {kind: k["p95_ms"] for kind, k in sorted(f["server"].items())},
+        "failures_5xx": f["failures_5xx"],
+        "rss_growth": f["rss_growth"],
+        "rps": f["rps"],
+        "generator_cpu_share": f["generator_cpu_share"],
+    }
 
 
 def _kind(name: str) -> str:
@@ -193,10 +233,15 @@ def _summarise(stats: Path, samples: list, seconds: int, counts: dict) -> dict:
     """As the load generator saw it (its own CPU is on these cores too: see the server's side)."""
     rows = list(csv.DictReader(stats.open()))
     names = {
-        row["Name"]: {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-                      "p50_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0)}
-        for row in rows if row["Name"] != "Aggregated"
-    }  # fmt: skip
+        row["Name"]: {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"] or 0),
+            "p95_ms": float(row["95%"] or 0),
+        }
+        for row in rows
+        if row["Name"] != "Aggregated"
+    }
     total = sum(n["requests"] for n in names.values())
     failures_5xx = 0
     failures_csv = stats.with_name("load_failures.csv")
@@ -214,18 +259,29 @@ def _summarise(stats: Path, samples: list, seconds: int, counts: dict) -> dict:
             worst[_kind(name)] = max(worst.get(_kind(name), 0), n["p95_ms"])
     passed_client = failures_5xx == 0 and growth is not None and growth <= 0.10
     return {
-        "cases": counts["case_record"], "milestones": counts["milestone"], "seconds": seconds,
-        "requests": total, "rps": round(total / seconds, 1), "failures_5xx": failures_5xx,
-        "failures": sum(n["failures"] for n in names.values()), "names": names,
-        "client_p95_ms": worst, "rss_after_warmup_mb": round(warm[0] / 1024, 1) if warm else None,
+        "cases": counts["case_record"],
+        "milestones": counts["milestone"],
+        "seconds": seconds,
+        "requests": total,
+        "rps": round(total / seconds, 1),
+        "failures_5xx": failures_5xx,
+        "failures": sum(n["failures"] for n in names.values()),
+        "names": names,
+        "client_p95_ms": worst,
+        "rss_after_warmup_mb": round(warm[0] / 1024, 1) if warm else None,
         "rss_end_mb": round(warm[-1] / 1024, 1) if warm else None,
         "rss_growth": round(growth, 3) if growth is not None else None,
         "passed_client": passed_client,
-    }  # fmt: skip
+    }
 
 
-SERVER_KINDS = {"guidance": "anonymous", "cases": "victim", "requests": "victim",
-                "accounts": "victim", "partners": "partner"}  # fmt: skip
+SERVER_KINDS = {
+    "guidance": "anonymous",
+    "cases": "victim",
+    "requests": "victim",
+    "accounts": "victim",
+    "partners": "partner",
+}
 # The app's own time per request (its request log), by kind: the targets of the other benches.
 SERVER_TARGETS_MS = {"anonymous": 50, "victim": 50, "partner": 50}
 WARM_UP_SECONDS = 60
@@ -251,10 +307,15 @@ def _server_side(log: Path, started_at: dt.datetime) -> dict:
             times.setdefault(kind, []).append(ms)
             if dt.datetime.fromisoformat(entry["time"]) >= warm_from:
                 steady.setdefault(kind, []).append(ms)
-    return {kind: {"requests": len(v), "p50_ms": round(percentile(v, 0.5), 1),
-                   "p95_all_ms": round(percentile(v, 0.95), 1),
-                   "p95_ms": round(percentile(steady.get(kind, []), 0.95), 1)}
-            for kind, v in times.items()}  # fmt: skip
+    return {
+        kind: {
+            "requests": len(v),
+            "p50_ms": round(percentile(v, 0.5), 1),
+            "p95_all_ms": round(percentile(v, 0.95), 1),
+            "p95_ms": round(percentile(steady.get(kind, []), 0.95), 1),
+        }
+        for kind, v in times.items()
+    }
 
 
 def render(f: dict, date: str) -> str:
@@ -269,25 +330,41 @@ def render(f: dict, date: str) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     for name, n in sorted(f["names"].items()):
-        rows.append(f"| {name} | {n['requests']:,} | {n['failures']} | {n['p50_ms']:.0f} ms | "
-                    f"{n['p95_ms']:.0f} ms |")  # fmt: skip
-    rows += ["", "| kind | requests | p50 (app) | p95 (app), whole run | p95 (app) after the "
-             "first minute | target |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+        rows.append(
+            f"| {name} | {n['requests']:,} | {n['failures']} | {n['p50_ms']:.0f} ms | "
+            f"{n['p95_ms']:.0f} ms |"
+        )
+    rows += [
+        "",
+        "| kind | requests | p50 (app) | p95 (app), whole run | p95 (app) after the "
+        "first minute | target |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for kind, k in sorted(f["server"].items()):
-        rows.append(f"| {kind} | {k['requests']:,} | {k['p50_ms']} ms | "
-                    f"{k.get('p95_all_ms', '–')} ms | {k['p95_ms']} ms | "
-                    f"< {SERVER_TARGETS_MS[kind]} ms |")  # fmt: skip
+        rows.append(
+            f"| {kind} | {k['requests']:,} | {k['p50_ms']} ms | "
+            f"{k.get('p95_all_ms', '–')} ms | {k['p95_ms']} ms | "
+            f"< {SERVER_TARGETS_MS[kind]} ms |"
+        )
     if len(f.get("runs", [])) > 1:
         kinds = sorted(f["server"])
-        rows += ["", f"Each of the {len(f['runs'])} runs (the tables above are the middle one; "
-                 "p95 after the first minute):",
-                 "", "| run | " + " | ".join(f"p95 (app) {k}" for k in kinds)
-                 + " | 5xx | memory growth | req/s |",
-                 "|---|" + "---:|" * (len(kinds) + 3)]  # fmt: skip
+        rows += [
+            "",
+            f"Each of the {len(f['runs'])} runs (the tables above are the middle one; "
+            "p95 after the first minute):",
+            "",
+            "| run | "
+            + " | ".join(f"p95 (app) {k}" for k in kinds)
+            + " | 5xx | memory growth | req/s |",
+            "|---|" + "---:|" * (len(kinds) + 3),
+        ]
         for n, run in enumerate(f["runs"], 1):
             growth_n = f"{run['rss_growth']:+.1%}" if run["rss_growth"] is not None else "–"
-            rows.append(f"| {n} | " + " | ".join(f"{run['p95_ms'].get(k, 0)} ms" for k in kinds)
-                        + f" | {run['failures_5xx']} | {growth_n} | {run['rps']} |")  # fmt: skip
+            rows.append(
+                f"| {n} | "
+                + " | ".join(f"{run['p95_ms'].get(k, 0)} ms" for k in kinds)
+                + f" | {run['failures_5xx']} | {growth_n} | {run['rps']} |"
+            )
     growth = f"{f['rss_growth']:+.1%}" if f["rss_growth"] is not None else "not measured"
     rows += [
         "",

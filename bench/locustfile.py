@@ -28,11 +28,24 @@ DATA = json.loads(open(os.environ["LOAD_DATA"]).read())  # noqa: SIM115 (read on
 COOKIE = DATA["cookie_name"]
 SESSIONS = itertools.cycle(DATA["sessions"])
 REFERENCES = DATA["references"]
-GUIDANCE = ["/guidance/your-rights", "/guidance/after-you-report", "/guidance/going-to-court",
-            "/guidance/victim-personal-statement", "/guidance/find-support",
-            "/ar/guidance/your-rights", "/pl/guidance/going-to-court"]  # fmt: skip
-EVENTS = ["officer_assigned", "suspect_interviewed", "hearing_details_received", "trial_date_set",
-          "witness_required", "vps_offered", "first_hearing"]  # fmt: skip
+GUIDANCE = [
+    "/guidance/your-rights",
+    "/guidance/after-you-report",
+    "/guidance/going-to-court",
+    "/guidance/victim-personal-statement",
+    "/guidance/find-support",
+    "/ar/guidance/your-rights",
+    "/pl/guidance/going-to-court",
+]
+EVENTS = [
+    "officer_assigned",
+    "suspect_interviewed",
+    "hearing_details_received",
+    "trial_date_set",
+    "witness_required",
+    "vps_offered",
+    "first_hearing",
+]
 
 
 class AnonymousReader(FastHttpUser):
@@ -90,21 +103,31 @@ class AgencySystem(FastHttpUser):
     wait_time = constant_pacing(1)
 
     def on_start(self) -> None:
-        answer = self.client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                  auth=(DATA["client_id"], DATA["secret"]),
-                                  name="partner: token")  # fmt: skip
+        answer = self.client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(DATA["client_id"], DATA["secret"]),
+            name="partner: token",
+        )
         self.auth = {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
     @task(4)
     def event(self) -> None:
         reference = random.choice(REFERENCES)
-        body = {"id": f"load-{uuid.uuid4().hex}", "type": random.choice(EVENTS),
-                "occurred_at": datetime.now(UTC).replace(microsecond=0).isoformat()}  # fmt: skip
-        self.client.post(f"/api/v1/cases/{reference}/events", json=body,
-                         headers=self.auth | {"Idempotency-Key": str(uuid.uuid4())},
-                         name="partner: post event")  # fmt: skip
+        body = {
+            "id": f"load-{uuid.uuid4().hex}",
+            "type": random.choice(EVENTS),
+            "occurred_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        }
+        self.client.post(
+            f"/api/v1/cases/{reference}/events",
+            json=body,
+            headers=self.auth | {"Idempotency-Key": str(uuid.uuid4())},
+            name="partner: post event",
+        )
 
     @task(1)
     def requests(self) -> None:
-        self.client.get("/api/v1/requests?limit=20", headers=self.auth,
-                        name="partner: list requests")  # fmt: skip
+        self.client.get(
+            "/api/v1/requests?limit=20", headers=self.auth, name="partner: list requests"
+        )

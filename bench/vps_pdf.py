@@ -47,8 +47,13 @@ ARABIC = [
     "توقفت عن الذهاب إلى النادي حيث كنت ألتقي بأصدقائي كل يوم سبت.",
     "في بعض الأيام لا أخرج من البيت أبدا.",
 ]
-SECTIONS = ("effects_physical", "effects_emotional", "effects_financial", "effects_family",
-            "concerns")  # fmt: skip
+SECTIONS = (
+    "effects_physical",
+    "effects_emotional",
+    "effects_financial",
+    "effects_family",
+    "concerns",
+)
 
 
 def answers(sentences: list[str], characters: int) -> dict[str, str]:
@@ -64,8 +69,13 @@ def answers(sentences: list[str], characters: int) -> dict[str, str]:
             paragraphs[-1].append(sentences[n % len(sentences)])
             n += 1
         found[section] = "\n\n".join(" ".join(p) for p in paragraphs)
-    return {**found, "reading": "someone_else", "court_support": sentences[0],
-            "statement_language": "en", "interpreter": "no"}  # fmt: skip
+    return {
+        **found,
+        "reading": "someone_else",
+        "court_support": sentences[0],
+        "statement_language": "en",
+        "interpreter": "no",
+    }
 
 
 def peak_rss_mb() -> float:
@@ -105,17 +115,22 @@ def main() -> int:
         figures["rss_before_mb"] = peak_rss_mb()
         for language, sentences in (("en", ENGLISH), ("ar", ARABIC)):
             document = StatementDocument(
-                reference="VPS-3KX7QP2M", kind="make", case_reference="01/23456/26",
+                reference="VPS-3KX7QP2M",
+                kind="make",
+                case_reference="01/23456/26",
                 agency_name="Metropolitan Police Service – Witness Care Unit",
                 victim_name="Amina Yusuf" if language == "en" else "أمينة يوسف",
-                submitted_at=datetime(2026, 11, 24, 10, 30, tzinfo=UTC), language=language,
+                submitted_at=datetime(2026, 11, 24, 10, 30, tzinfo=UTC),
+                language=language,
                 answers={**answers(sentences, CHARACTERS), "statement_language": language},
-            )  # fmt: skip
+            )
             for key, value in measure(statement_pdf, document, args.renders).items():
                 figures[f"{language}_{key}"] = value
             figures[f"rss_after_{language}_mb"] = peak_rss_mb()
-            print(f"{language}: {figures[f'{language}_pages']} pages, "
-                  f"p50 {figures[f'{language}_p50_s']} s, p95 {figures[f'{language}_p95_s']} s")  # fmt: skip
+            print(
+                f"{language}: {figures[f'{language}_pages']} pages, "
+                f"p50 {figures[f'{language}_p50_s']} s, p95 {figures[f'{language}_p95_s']} s"
+            )
     save("vps_pdf", figures)
     table = render(figures, time.strftime("%Y-%m-%d"))
     print(table)
@@ -125,24 +140,28 @@ def main() -> int:
 
 def render(f: dict, date: str) -> str:
     def row(language: str, name: str) -> str:
-        return (f"| {name} | {f[f'{language}_characters']:,} | {f[f'{language}_pages']} | "
-                f"{f[f'{language}_p50_s']} s | {f[f'{language}_p95_s']} s | "
-                f"{f[f'{language}_pdf_bytes']:,} | {f[f'rss_after_{language}_mb']} MB |")  # fmt: skip
+        return (
+            f"| {name} | {f[f'{language}_characters']:,} | {f[f'{language}_pages']} | "
+            f"{f[f'{language}_p50_s']} s | {f[f'{language}_p95_s']} s | "
+            f"{f[f'{language}_pdf_bytes']:,} | {f[f'rss_after_{language}_mb']} MB |"
+        )
 
-    return "\n".join([
-        f"Measured {date} on {machine()}; `statement_pdf` (WeasyPrint) in one process, "
-        f"{f['renders']} renders per language after one warm-up.",
-        "",
-        "| statement | characters | pages | p50 | p95 | PDF bytes | peak RSS after |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        row("en", "English"),
-        row("ar", "Arabic (right to left)"),
-        "",
-        f"Peak RSS with the app loaded, before the first PDF: {f['rss_before_mb']} MB "
-        "(peak RSS only grows: the Arabic row includes the English renders).",
-        "",
-        f"Target: < {TARGET_S} s per three-page statement (these are four pages: see the script).",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"Measured {date} on {machine()}; `statement_pdf` (WeasyPrint) in one process, "
+            f"{f['renders']} renders per language after one warm-up.",
+            "",
+            "| statement | characters | pages | p50 | p95 | PDF bytes | peak RSS after |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            row("en", "English"),
+            row("ar", "Arabic (right to left)"),
+            "",
+            f"Peak RSS with the app loaded, before the first PDF: {f['rss_before_mb']} MB "
+            "(peak RSS only grows: the Arabic row includes the English renders).",
+            "",
+            f"Target: < {TARGET_S} s per three-page statement (these are four pages: see the script).",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -126,13 +126,19 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
     )
     # The worker that sends messages from the outbox, as `make run` starts it.
     worker = subprocess.Popen(
-        [str(bin_dir / "huey_consumer"), "app.worker.huey", "--workers", "2",
-         "--worker-type", "thread"],
+        [
+            str(bin_dir / "huey_consumer"),
+            "app.worker.huey",
+            "--workers",
+            "2",
+            "--worker-type",
+            "thread",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 90  # three workers start servers at once
     while True:
         try:

@@ -10,8 +10,16 @@ from app.content import ContentStore
 from e2e.conftest import screenshot
 
 SLUGS = sorted(ContentStore(ROOT / "content", ["en"]).pages("en"))
-PATHS = ["/", "/journey", "/guidance", "/glossary", "/search", "/search?q=court", "/search?q=zzzz",
-         *[f"/guidance/{slug}" for slug in SLUGS]]  # fmt: skip
+PATHS = [
+    "/",
+    "/journey",
+    "/guidance",
+    "/glossary",
+    "/search",
+    "/search?q=court",
+    "/search?q=zzzz",
+    *[f"/guidance/{slug}" for slug in SLUGS],
+]
 WIDTHS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 axe = Axe()

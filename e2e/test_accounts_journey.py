@@ -103,8 +103,13 @@ def test_timeout_warning_appears_and_stay_signed_in_works(page: Page, live_serve
     expect(page.locator("h1")).to_have_text("Your account")
 
 
-ACCOUNT_PAGES_ANONYMOUS = ["/account/sign-up", "/account/sign-in", "/account/forgot-password",
-                           "/account/check-your-email", "/account/signed-out"]  # fmt: skip
+ACCOUNT_PAGES_ANONYMOUS = [
+    "/account/sign-up",
+    "/account/sign-in",
+    "/account/forgot-password",
+    "/account/check-your-email",
+    "/account/signed-out",
+]
 ACCOUNT_PAGES_SIGNED_IN = ["/account", "/account/profile", "/account/confirm-it-is-you"]
 
 
@@ -121,8 +126,10 @@ def test_account_pages_have_no_axe_violations(browser, live_server: str, mail_si
         results = axe.run(page, options={"runOnly": RULE_TAGS})
         assert results.response["passes"], "axe did not run"
         if results.response["violations"]:
-            problems[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-                              for v in results.response["violations"]]  # fmt: skip
+            problems[path] = [
+                (v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in results.response["violations"]
+            ]
 
     for path in ACCOUNT_PAGES_ANONYMOUS:
         check(path)

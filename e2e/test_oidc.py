@@ -103,8 +103,10 @@ def test_oidc_pages_have_no_axe_violations(browser, oidc_live_server: str):
         results = Axe().run(page, options={"runOnly": RULE_TAGS})
         assert results.response["passes"], "axe did not run"
         if results.response["violations"]:
-            problems[name] = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-                              for v in results.response["violations"]]  # fmt: skip
+            problems[name] = [
+                (v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in results.response["violations"]
+            ]
 
     for prefix in ("", "/ar"):
         page.goto(base + prefix + "/account/sign-in")

@@ -31,8 +31,9 @@ def no_violations(page: Page) -> None:
 
 def victim_page(browser, live_server: str, lang: str = "en", width: int = 360) -> Page:
     # axe is injected as a script, which the CSP forbids: bypass it for this context only.
-    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800},
-                                  accept_downloads=True)  # fmt: skip
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": width, "height": 800}, accept_downloads=True
+    )
     page = context.new_page()
     sign_in_as_demo_victim(page, live_server, "" if lang == "en" else f"/{lang}")
     return page
@@ -75,10 +76,10 @@ def test_statement_review_referral_and_a_navigator(browser, live_server: str, ma
     page.locator("input[name=kind][value=make]").check()
     save_and_continue(page)
     expect(page.locator("#effects_physical")).to_have_value(
-        "I still cannot sleep through the night.")  # fmt: skip
+        "I still cannot sleep through the night."
+    )
     save_and_continue(page)
-    expect(page.locator("#effects_emotional")).to_have_value(
-        "I am frightened when I go out alone.")  # fmt: skip
+    expect(page.locator("#effects_emotional")).to_have_value("I am frightened when I go out alone.")
     save_and_continue(page)
     save_and_continue(page)  # financial: left empty
     page.locator("#effects_family").fill("My children do not want to walk to school.")
@@ -108,9 +109,13 @@ def test_statement_review_referral_and_a_navigator(browser, live_server: str, ma
     bearer = token(live_server)
     for offset, kind in ((3, "suspect_interviewed"), (2, "no_further_action")):
         when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=offset)).replace(microsecond=0)
-        api(live_server, "POST", "/api/v1/cases/DEMO-0001/events",
+        api(
+            live_server,
+            "POST",
+            "/api/v1/cases/DEMO-0001/events",
             {"id": f"e2e-{uuid.uuid4().hex[:8]}", "type": kind, "occurred_at": when.isoformat()},
-            bearer)  # fmt: skip
+            bearer,
+        )
     open_case(page, live_server)
     page.get_by_role("link", name="Ask for a decision to be reviewed").click()
     expect(page.locator(".govuk-summary-card").first).to_contain_text("decided not to charge")
@@ -163,8 +168,9 @@ def test_statement_review_referral_and_a_navigator(browser, live_server: str, ma
     navigator.locator("table a[href*='/navigator/victims/']").first.click()
     no_violations(navigator)
     screenshot(navigator, "54-navigator-victim-1280")
-    form = navigator.locator("form[action*='/status']", has=navigator.locator(
-        "option[value=received]")).first  # fmt: skip
+    form = navigator.locator(
+        "form[action*='/status']", has=navigator.locator("option[value=received]")
+    ).first
     form.locator("select").select_option("received")
     form.locator("button").click()
     expect(navigator.locator(".govuk-notification-banner")).to_be_visible()

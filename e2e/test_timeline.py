@@ -130,9 +130,13 @@ def test_a_release_is_emailed_within_safe_times_and_confirmed(
     sent_after = time.time() - 1
     event_id = f"e2e-release-{uuid.uuid4().hex[:8]}"
     occurred = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    api(live_server, "POST", "/api/v1/cases/DEMO-0001/events",
+    api(
+        live_server,
+        "POST",
+        "/api/v1/cases/DEMO-0001/events",
         {"id": event_id, "type": "offender_released", "occurred_at": occurred},
-        token(live_server))  # fmt: skip
+        token(live_server),
+    )
 
     message = wait_for_mail(mail_sink, "demo@example.org", after=sent_after)
     assert message["Subject"] == "Important: please sign in today"

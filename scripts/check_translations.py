@@ -23,10 +23,26 @@ def extract() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-             "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "app"],
-            cwd=ROOT, check=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "-q",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "-o",
+                str(pot),
+                "--no-location",
+                "app",
+            ],
+            cwd=ROOT,
+            check=True,
+        )
         with pot.open("rb") as f:
             return {m.id: m for m in read_po(f) if m.id}
 

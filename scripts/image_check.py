@@ -44,9 +44,23 @@ BASE = "python:3.11-slim-bookworm"
 MIRROR = "http://deb.debian.org/debian"
 # What the python:3.11-slim-bookworm image adds to Debian for its Python (its Dockerfile's
 # run-time packages), and what this Python was linked against.
-BASE_PACKAGES = ("ca-certificates", "netbase", "tzdata", "libssl3", "libffi8", "libsqlite3-0",
-                 "zlib1g", "libbz2-1.0", "liblzma5", "libuuid1", "libncursesw6", "libreadline8",
-                 "libexpat1", "libgdbm6", "libdb5.3")  # fmt: skip
+BASE_PACKAGES = (
+    "ca-certificates",
+    "netbase",
+    "tzdata",
+    "libssl3",
+    "libffi8",
+    "libsqlite3-0",
+    "zlib1g",
+    "libbz2-1.0",
+    "liblzma5",
+    "libuuid1",
+    "libncursesw6",
+    "libreadline8",
+    "libexpat1",
+    "libgdbm6",
+    "libdb5.3",
+)
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
@@ -101,8 +115,14 @@ class Image:
         }
         # This machine reaches PyPI and npm through its own settings (a proxy's CA, mirrors):
         # the build gets the same, as `docker build` would get a network.
-        passed = ("PIP_CERT", "PIP_DEFAULT_TIMEOUT", "PIP_INDEX_URL", "NODE_EXTRA_CA", "SSL_CERT",
-                  "REQUESTS_CA")  # fmt: skip
+        passed = (
+            "PIP_CERT",
+            "PIP_DEFAULT_TIMEOUT",
+            "PIP_INDEX_URL",
+            "NODE_EXTRA_CA",
+            "SSL_CERT",
+            "REQUESTS_CA",
+        )
         self.env |= {k: v for k, v in os.environ.items() if k.startswith(passed)}
         self.workdir = "/"
         self.user = "root"
@@ -118,8 +138,17 @@ class Image:
             say("apt: installing debootstrap")
             run(["apt-get", "install", "-y", "-qq", "debootstrap"], stdout=subprocess.DEVNULL)
         say(f"base: Debian bookworm (minbase) + {self.python.name} = {BASE}")
-        run(["debootstrap", "--variant=minbase", f"--include={','.join(BASE_PACKAGES)}",
-             "bookworm", str(self.root), MIRROR], stdout=subprocess.DEVNULL)  # fmt: skip
+        run(
+            [
+                "debootstrap",
+                "--variant=minbase",
+                f"--include={','.join(BASE_PACKAGES)}",
+                "bookworm",
+                str(self.root),
+                MIRROR,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         target = self.root / str(self.python).lstrip("/")
         stdlib = Path(sysconfig.get_paths()["stdlib"])
         site = Path(sysconfig.get_paths()["purelib"])
@@ -151,9 +180,11 @@ class Image:
             shutil.copy2("/etc/pip.conf", self.root / "etc/pip.conf")
 
     def mount(self) -> None:
-        for what, where, options in (("proc", "proc", ["-t", "proc"]),
-                                     ("/dev", "dev", ["--bind"]),
-                                     ("/dev/pts", "dev/pts", ["--bind"])):  # fmt: skip
+        for what, where, options in (
+            ("proc", "proc", ["-t", "proc"]),
+            ("/dev", "dev", ["--bind"]),
+            ("/dev/pts", "dev/pts", ["--bind"]),
+        ):
             target = self.root / where
             target.mkdir(exist_ok=True)
             run(["mount", *options, what, str(target)])
@@ -171,8 +202,10 @@ class Image:
             started = time.monotonic()
             getattr(self, f"_{name.lower()}")(args)
             if name in ("RUN", "COPY"):
-                say(f"{name} {args[:70]}{'…' if len(args) > 70 else ''} "
-                    f"({time.monotonic() - started:.0f} s)")  # fmt: skip
+                say(
+                    f"{name} {args[:70]}{'…' if len(args) > 70 else ''} "
+                    f"({time.monotonic() - started:.0f} s)"
+                )
 
     def _from(self, args: str) -> None:
         if args.split()[0] != BASE:
@@ -194,20 +227,26 @@ class Image:
         for source in sources:
             path = ROOT / source
             if path.is_dir():
-                shutil.copytree(path, target, dirs_exist_ok=True, symlinks=True,
-                                ignore=self._ignored)  # fmt: skip
+                shutil.copytree(
+                    path, target, dirs_exist_ok=True, symlinks=True, ignore=self._ignored
+                )
             else:
                 target.mkdir(parents=True, exist_ok=True) if into_folder else None
                 shutil.copy2(path, target / path.name if into_folder else target)
 
     def _ignored(self, folder: str, names: list[str]) -> set[str]:
-        patterns = [line.strip().removeprefix("**/").rstrip("/") for line in
-                    (ROOT / ".dockerignore").read_text().splitlines()
-                    if line.strip() and not line.startswith("#")]  # fmt: skip
+        patterns = [
+            line.strip().removeprefix("**/").rstrip("/")
+            for line in (ROOT / ".dockerignore").read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
         relative = Path(folder).relative_to(ROOT)
-        return {name for name in names for pattern in patterns
-                if fnmatch.fnmatch(name, pattern)
-                or fnmatch.fnmatch(str(relative / name), pattern)}  # fmt: skip
+        return {
+            name
+            for name in names
+            for pattern in patterns
+            if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(str(relative / name), pattern)
+        }
 
     def _run(self, args: str) -> None:
         self.chroot(["/bin/sh", "-c", args])
@@ -242,8 +281,14 @@ class Image:
         **kwargs,
     ) -> subprocess.Popen | subprocess.CompletedProcess:
         """Run in the image, as the current USER, from WORKDIR; wait unless `background`."""
-        line = ["chroot", f"--userspec={self.ids()}", str(self.root), "/bin/sh", "-c",
-                f"cd {shlex.quote(self.workdir)} && exec " + shlex.join(cmd)]  # fmt: skip
+        line = [
+            "chroot",
+            f"--userspec={self.ids()}",
+            str(self.root),
+            "/bin/sh",
+            "-c",
+            f"cd {shlex.quote(self.workdir)} && exec " + shlex.join(cmd),
+        ]
         environment = {**self.env, **(env or {})}
         if self.user != "root":
             environment["HOME"] = self.workdir
@@ -278,9 +323,13 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
     engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    env = {"SECRET_KEY": secrets.token_hex(32), "DATA_KEY": secrets.token_hex(32),
-           "PROXY_COUNT": "1", "BASE_URL": f"http://127.0.0.1:{port}",
-           "DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}"}  # fmt: skip
+    env = {
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATA_KEY": secrets.token_hex(32),
+        "PROXY_COUNT": "1",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}",
+    }
     log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the server runs)
     server = image.chroot(image.cmd, env, background=True, stdout=log, stderr=subprocess.STDOUT)
     checks: list[tuple[str, bool, str]] = []
@@ -291,9 +340,12 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
                 log.seek(0)
                 raise ImageError("the image's CMD did not serve:\n" + log.read().decode()[-3000:])
             time.sleep(0.5)
-        pages = (("health", "/healthz", b""), ("home page", "/", b"Victim Care Hub"),
-                 ("guidance in Arabic", "/ar/guidance/your-rights", b'dir="rtl"'),
-                 ("OpenAPI document", "/api/v1/openapi.json", b'"openapi"'))  # fmt: skip
+        pages = (
+            ("health", "/healthz", b""),
+            ("home page", "/", b"Victim Care Hub"),
+            ("guidance in Arabic", "/ar/guidance/your-rights", b'dir="rtl"'),
+            ("OpenAPI document", "/api/v1/openapi.json", b'"openapi"'),
+        )
         for label, path, want in pages:
             status, body = get(f"http://127.0.0.1:{port}{path}")
             checks.append((label, status == 200 and want in body, f"{status}, {len(body):,} B"))
@@ -301,16 +353,20 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
         links = [part.split('"')[1] for part in body.decode().split("href=")[1:]]
         css = next((link for link in links if link.startswith("/static/") and ".css" in link), None)
         status, sheet = get(f"http://127.0.0.1:{port}{css}") if css else (0, b"")
-        checks.append(("its stylesheet", status == 200 and len(sheet) > 10_000,
-                       f"{status}, {len(sheet):,} B"))  # fmt: skip
+        checks.append(
+            ("its stylesheet", status == 200 and len(sheet) > 10_000, f"{status}, {len(sheet):,} B")
+        )
         if image.healthcheck:  # as Docker runs it: in the container, as its user
             probe = image.chroot(["/bin/sh", "-c", image.healthcheck], env, check=False)
             ok = probe.returncode == 0
             checks.append(("HEALTHCHECK", ok, "exit 0" if ok else "failed"))
-        for label, module in (("worker (huey_consumer)", "app.worker"),
-                              ("mail sink", "app.notify.sink")):  # fmt: skip
-            done = image.chroot(["python", "-c", f"import {module}"], env, check=False,
-                                capture_output=True)  # fmt: skip
+        for label, module in (
+            ("worker (huey_consumer)", "app.worker"),
+            ("mail sink", "app.notify.sink"),
+        ):
+            done = image.chroot(
+                ["python", "-c", f"import {module}"], env, check=False, capture_output=True
+            )
             checks.append((label, done.returncode == 0, done.stderr.decode()[-200:] or "imports"))
     finally:
         if server.poll() is None:
@@ -347,8 +403,10 @@ def main() -> int:
         image.mount()
         image.follow(ROOT / "Dockerfile")
         built = time.monotonic() - started
-        say(f"image built in {built:.0f} s: {_size(image.root) / 1e6:,.0f} MB "
-            f"(the base {base_size / 1e6:,.0f} MB)")  # fmt: skip
+        say(
+            f"image built in {built:.0f} s: {_size(image.root) / 1e6:,.0f} MB "
+            f"(the base {base_size / 1e6:,.0f} MB)"
+        )
         checks = serve_and_ask(image)
     except (ImageError, subprocess.CalledProcessError) as error:
         print(f"image_check: {error}", file=sys.stderr)
@@ -363,8 +421,11 @@ def main() -> int:
 
 
 def _size(path: Path) -> int:
-    return int(subprocess.run(["du", "-sb", "-x", str(path)], capture_output=True, text=True,
-                              check=True).stdout.split()[0])  # fmt: skip
+    return int(
+        subprocess.run(
+            ["du", "-sb", "-x", str(path)], capture_output=True, text=True, check=True
+        ).stdout.split()[0]
+    )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,9 @@ def csrf_token(html: str) -> str:
 def post_form(client, url: str, data: dict, *, get_url: str | None = None, **kwargs):
     """GET the form (for its CSRF token), then POST it, as a browser would."""
     page = client.get(get_url or url)
-    return client.post(url, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))},
-                       **kwargs)  # fmt: skip
+    return client.post(
+        url, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))}, **kwargs
+    )
 
 
 def sign_in(client, user: User, password: str = PASSWORD, totp_secret: str | None = None):
@@ -98,8 +99,11 @@ def create_linked_case(*, user: User, agency=None, reference: str | None = None)
     from app.core.ids import new_public_id
 
     agency = agency or create_agency()
-    case = Case(agency_id=agency.id, reference=reference or f"C-{secrets.token_hex(4)}",
-                crime_type="robbery")  # fmt: skip
+    case = Case(
+        agency_id=agency.id,
+        reference=reference or f"C-{secrets.token_hex(4)}",
+        crime_type="robbery",
+    )
     db.session.add(case)
     db.session.flush()
     victim = CaseVictim(

@@ -33,10 +33,14 @@ def free_port() -> int:
 
 def production_missing() -> list[str]:
     """What production mode needs that this machine lacks (empty: nothing)."""
-    needs = (("PostgreSQL on 127.0.0.1:5432", port_answers(5432)),
-             ("Redis on 127.0.0.1:6379", port_answers(6379)),
-             ("nginx (scripts/install.sh)",
-              bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())))  # fmt: skip
+    needs = (
+        ("PostgreSQL on 127.0.0.1:5432", port_answers(5432)),
+        ("Redis on 127.0.0.1:6379", port_answers(6379)),
+        (
+            "nginx (scripts/install.sh)",
+            bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+        ),
+    )
     return [what for what, ok in needs if not ok]
 
 
@@ -51,8 +55,13 @@ class Production:
         # Not under pytest's own temporary folder (0700): nginx's workers must reach the cache.
         self.work = Path(tempfile.mkdtemp(prefix="hub-prod-"))
         self.ports = {name: str(free_port()) for name in PORTS}
-        self.env = {**(env or os.environ), **self.ports, "PROD_DIR": str(self.work),
-                    "NGINX_WORKERS": "2", "LOG_REQUESTS": "1" if request_log else "0"}  # fmt: skip
+        self.env = {
+            **(env or os.environ),
+            **self.ports,
+            "PROD_DIR": str(self.work),
+            "NGINX_WORKERS": "2",
+            "LOG_REQUESTS": "1" if request_log else "0",
+        }
         self.base = f"https://127.0.0.1:{self.ports['HTTPS_PORT']}"
         self.process: subprocess.Popen | None = None
         self.masters: list[int] = []
@@ -64,9 +73,13 @@ class Production:
     def __enter__(self) -> Production:
         log = self.request_log.open("w") if self.request_log else subprocess.DEVNULL
         try:  # the app logs to stderr
-            self.process = subprocess.Popen([str(ROOT / "scripts" / "prod.sh")], cwd=ROOT,
-                                            env=self.env, stdout=subprocess.DEVNULL,
-                                            stderr=log)  # fmt: skip
+            self.process = subprocess.Popen(
+                [str(ROOT / "scripts" / "prod.sh")],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         finally:
             if self.request_log:
                 log.close()

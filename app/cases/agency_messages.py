@@ -102,8 +102,11 @@ def compose_for_agency(payload: dict) -> Message:
     count, overdue = payload.get("count", 0), payload.get("overdue", 0)
     if str(payload.get("type", "")).startswith("request."):
         link = external_url("partners.list_requests")
-        subject = (_("A hub navigator asks about a victim's request") if payload["type"] ==
-                   "request.chase" else _("A victim's request through the hub"))  # fmt: skip
+        subject = (
+            _("A hub navigator asks about a victim's request")
+            if payload["type"] == "request.chase"
+            else _("A victim's request through the hub")
+        )
         body = _(
             "A victim has sent a request about one of your cases through the hub, or a request "
             "has changed. Your case system can read it at:\n%(link)s\n\n"

@@ -66,15 +66,21 @@ def _store_events(agency: Agency, items: list[tuple[Case, dict]]) -> list[Milest
     now = utcnow()
     rows = [
         {
-            "public_id": new_public_id(), "case_id": case.id, "agency_id": agency.id,
-            "agency_event_id": data["id"], "type": data["type"],
-            "occurred_at": data["occurred_at"], "received_at": now,
-            "duty": data.get("duty"), "detail": data.get("detail"),
+            "public_id": new_public_id(),
+            "case_id": case.id,
+            "agency_id": agency.id,
+            "agency_event_id": data["id"],
+            "type": data["type"],
+            "occurred_at": data["occurred_at"],
+            "received_at": now,
+            "duty": data.get("duty"),
+            "detail": data.get("detail"),
         }
         for case, data in items
-    ]  # fmt: skip
-    created = insert_new(Milestone, rows, unique=("agency_id", "agency_event_id"),
-                         returning=Milestone)  # fmt: skip
+    ]
+    created = insert_new(
+        Milestone, rows, unique=("agency_id", "agency_event_id"), returning=Milestone
+    )
     queue_case_updates(created, now)  # same transaction: the news and the duty to tell it
     # ... and what the Victims' Code now says is owed, for just the cases that changed.
     changed({m.case_id for m in created}, now, {m.type for m in created})

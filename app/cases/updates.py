@@ -81,8 +81,14 @@ def queue_case_updates(milestones: Sequence, now: dt.datetime | None = None) -> 
             if critical:
                 # Counted from when the message may first arrive, not from the event.
                 confirm_by = (when or now) + hours
-                confirmations.append({"milestone_id": milestone.id, "user_id": user.id,
-                                      "confirm_by": confirm_by, "created_at": now})  # fmt: skip
+                confirmations.append(
+                    {
+                        "milestone_id": milestone.id,
+                        "user_id": user.id,
+                        "confirm_by": confirm_by,
+                        "created_at": now,
+                    }
+                )
             if user.contact_channel == "none" or when is None:
                 continue  # they check their account; a critical one still reaches a navigator
             if critical:
@@ -91,13 +97,18 @@ def queue_case_updates(milestones: Sequence, now: dt.datetime | None = None) -> 
             else:
                 bucket = int(when.timestamp()) // COALESCE_SECONDS
                 kind, key = "case_update", f"update:{user.id}:{bucket}"
-            messages.setdefault(key, {
-                "dedupe_key": key, "kind": kind,
-                "channel": channel_for(user), "user_id": user.id,
-                "payload": {"case": milestone.case_id}, "not_before": when,
-            })  # fmt: skip
-    insert_new(UpdateConfirmation, confirmations, unique=("milestone_id", "user_id"),
-               returning=())  # fmt: skip
+            messages.setdefault(
+                key,
+                {
+                    "dedupe_key": key,
+                    "kind": kind,
+                    "channel": channel_for(user),
+                    "user_id": user.id,
+                    "payload": {"case": milestone.case_id},
+                    "not_before": when,
+                },
+            )
+    insert_new(UpdateConfirmation, confirmations, unique=("milestone_id", "user_id"), returning=())
     return queue_messages(list(messages.values()))
 
 
@@ -183,11 +194,15 @@ def escalate_unconfirmed(now: dt.datetime | None = None) -> int:
         queue_webhook(
             milestone.agency,
             "update.unconfirmed",
-            {"case": milestone.case.reference, "event": milestone.agency_event_id,
-             "victim": victim, "navigator_contacting": True},
+            {
+                "case": milestone.case.reference,
+                "event": milestone.agency_event_id,
+                "victim": victim,
+                "navigator_contacting": True,
+            },
             key=f"unconfirmed:{milestone.public_id}:{confirmation.user_id}",
             now=now,
-        )  # fmt: skip
+        )
     db.session.commit()
     return len(rows)
 

@@ -44,9 +44,30 @@ _CLASSES = {
 _HEADING_CLASSES = {"h2": "govuk-heading-l", "h3": "govuk-heading-m", "h4": "govuk-heading-s"}
 
 _ALLOWED_TAGS = {
-    "h2", "h3", "h4", "p", "ul", "ol", "li", "a", "strong", "em", "code", "pre", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "div", "bdi",
-}  # fmt: skip
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
+    "div",
+    "bdi",
+}
 _ALLOWED_ATTRIBUTES = {
     "*": {"class"},
     "h2": {"id"},

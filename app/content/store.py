@@ -85,8 +85,11 @@ class ContentStore:
                 # last version that parsed, and say so in the log.
                 page = self._last_good.get(path)
                 for problem in found:
-                    log.warning("content file not loaded: %s%s", problem,
-                                " (serving its last good version)" if page else "")  # fmt: skip
+                    log.warning(
+                        "content file not loaded: %s%s",
+                        problem,
+                        " (serving its last good version)" if page else "",
+                    )
                 if page is None:
                     continue
             else:

@@ -68,8 +68,9 @@ def insert_new(
     if isinstance(returning, type):
         # render_nulls: every row in one INSERT, not one per pattern of missing values.
         options = {"render_nulls": True}
-        return list(db.session.scalars(statement.returning(model), list(rows),
-                                       execution_options=options))  # fmt: skip
+        return list(
+            db.session.scalars(statement.returning(model), list(rows), execution_options=options)
+        )
     columns = statement.returning(*(table.c[name] for name in returning))
     # An executemany: SQLAlchemy's "insertmanyvalues" sends it as multi-row INSERTs in pages
     # (within SQLite's limit on bound values) from one cached compiled statement.
@@ -88,17 +89,25 @@ def _copy_new(table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[
     assert isinstance(driver, psycopg.Connection)  # only PostgreSQL copies, and through psycopg
     cursor = driver.cursor()
     # A bare copy of the columns: no defaults (they would draw on sequences), no constraints.
-    cursor.execute(sql.SQL(
-        "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS "
-        "AS SELECT {} FROM {} WITH NO DATA").format(staging, columns, target))  # fmt: skip
+    cursor.execute(
+        sql.SQL(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS "
+            "AS SELECT {} FROM {} WITH NO DATA"
+        ).format(staging, columns, target)
+    )
     with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, columns)) as copy:
         for row in rows:
-            copy.write_row([
-                json.dumps(row[name]) if name in as_json and row[name] is not None else row[name]
-                for name in names
-            ])  # fmt: skip
-    cursor.execute(sql.SQL(
-        "INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO NOTHING").format(
-        target, columns, columns, staging,
-        sql.SQL(", ").join(map(sql.Identifier, unique))))  # fmt: skip
+            copy.write_row(
+                [
+                    json.dumps(row[name])
+                    if name in as_json and row[name] is not None
+                    else row[name]
+                    for name in names
+                ]
+            )
+    cursor.execute(
+        sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO NOTHING").format(
+            target, columns, columns, staging, sql.SQL(", ").join(map(sql.Identifier, unique))
+        )
+    )
     cursor.execute(sql.SQL("TRUNCATE {}").format(staging))  # batches may share a transaction

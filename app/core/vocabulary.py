@@ -152,5 +152,6 @@ def is_milestone_type(value: object) -> bool:
     """True when ``value`` is one of the closed milestone types (the API refuses anything else)."""
     return isinstance(value, str) and value in MILESTONE_TYPES
 
+
 # The kinds of crime the rights checker asks about and support services say they help with.
 CRIMES = ("violent", "sexual", "domestic", "hate", "bereaved", "property", "fraud", "other")

@@ -59,13 +59,40 @@ ALL: Final = "all"
 AREAS: Final = ("borough", "london", "national")  # most local first: the order of results
 # The 32 London boroughs and the City of London, spelt as the boroughs spell themselves.
 BOROUGHS: Final = (
-    "Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "City of London",
-    "Croydon", "Ealing", "Enfield", "Greenwich", "Hackney", "Hammersmith and Fulham", "Haringey",
-    "Harrow", "Havering", "Hillingdon", "Hounslow", "Islington", "Kensington and Chelsea",
-    "Kingston upon Thames", "Lambeth", "Lewisham", "Merton", "Newham", "Redbridge",
-    "Richmond upon Thames", "Southwark", "Sutton", "Tower Hamlets", "Waltham Forest", "Wandsworth",
+    "Barking and Dagenham",
+    "Barnet",
+    "Bexley",
+    "Brent",
+    "Bromley",
+    "Camden",
+    "City of London",
+    "Croydon",
+    "Ealing",
+    "Enfield",
+    "Greenwich",
+    "Hackney",
+    "Hammersmith and Fulham",
+    "Haringey",
+    "Harrow",
+    "Havering",
+    "Hillingdon",
+    "Hounslow",
+    "Islington",
+    "Kensington and Chelsea",
+    "Kingston upon Thames",
+    "Lambeth",
+    "Lewisham",
+    "Merton",
+    "Newham",
+    "Redbridge",
+    "Richmond upon Thames",
+    "Southwark",
+    "Sutton",
+    "Tower Hamlets",
+    "Waltham Forest",
+    "Wandsworth",
     "Westminster",
-)  # fmt: skip
+)
 CHANNELS: Final = ("email", "navigator", "none")  # none: people contact them themselves
 
 _LANGUAGE: Final = re.compile(r"^[a-z]{2}$")
@@ -140,11 +167,14 @@ class _Referral(LineSchema):
     def _address(self, data: dict[str, Any], **_kwargs: Any) -> None:
         channel, address = data["channel"], data.get("address")
         if channel == "email" and not (address and _EMAIL.match(address)):
-            raise ValidationError("a referral by email needs the address the service publishes",
-                                  "address" if address else "channel")  # fmt: skip
+            raise ValidationError(
+                "a referral by email needs the address the service publishes",
+                "address" if address else "channel",
+            )
         if channel != "email" and address is not None:
-            raise ValidationError(f"a referral address is only for channel email, not {channel!r}",
-                                  "address")  # fmt: skip
+            raise ValidationError(
+                f"a referral address is only for channel email, not {channel!r}", "address"
+            )
 
     @post_load
     def _referral(self, data: dict[str, Any], **_kwargs: Any) -> Referral:
@@ -173,12 +203,16 @@ class _Service(LineSchema):
     name = Text(required=True)
     summary = Text(required=True)
     helps_with = Items(Choice(NEEDS, "need"), "needs", required=True)
-    crime_types = Items(Choice((ALL, *CRIMES), "crime type"), "crime types", required=True,
-                        validate=_all_alone)  # fmt: skip
+    crime_types = Items(
+        Choice((ALL, *CRIMES), "crime type"), "crime types", required=True, validate=_all_alone
+    )
     area = Choice(AREAS, "area", required=True)
     boroughs = Items(Choice((ALL, *BOROUGHS), "borough"), "boroughs", required=True)
-    languages = Items(Pattern(_LANGUAGE, "bad language code {value} (two letters, ISO 639-1, e.g. "
-                              "en)"), "language codes", required=True)  # fmt: skip
+    languages = Items(
+        Pattern(_LANGUAGE, "bad language code {value} (two letters, ISO 639-1, e.g. en)"),
+        "language codes",
+        required=True,
+    )
     web = Https(required=True)
     self_refer = Text(required=True)
     referral = Nested(_Referral, required=True)
@@ -196,8 +230,9 @@ class _Service(LineSchema):
         if area == "borough" and ALL in boroughs:
             raise ValidationError("a borough service must name its boroughs, not [all]", "boroughs")
         if area != "borough" and boroughs != (ALL,):
-            raise ValidationError(f"a {area} service covers every borough: give boroughs: [all]",
-                                  "boroughs")  # fmt: skip
+            raise ValidationError(
+                f"a {area} service covers every borough: give boroughs: [all]", "boroughs"
+            )
 
     @post_load(pass_original=True)
     def _service(self, data: dict[str, Any], raw: LineDict, **_kwargs: Any) -> Service:

@@ -40,24 +40,34 @@ def alert_agencies(now: dt.datetime) -> int:
             CaseEntitlement.due_at <= horizon,
             or_(  # not told yet, or told while it was still due and now it is overdue
                 CaseEntitlement.alerted_at.is_(None),
-                and_(CaseEntitlement.status == Status.OVERDUE,
-                     CaseEntitlement.alerted_at < CaseEntitlement.due_at),
+                and_(
+                    CaseEntitlement.status == Status.OVERDUE,
+                    CaseEntitlement.alerted_at < CaseEntitlement.due_at,
+                ),
             ),
         )
         .limit(BATCH)
-    ).all()  # fmt: skip
+    ).all()
     by_agency: dict[int, list[dict]] = defaultdict(list)
     for item, reference, agency_id in rows:
-        by_agency[agency_id].append({
-            "case": reference, "duty": item.rule_id, "right": item.right,
-            "duty_holder": item.duty_holder, "status": item.status,
-            "due_at": as_utc(item.due_at).isoformat() if item.due_at else None,
-        })  # fmt: skip
+        by_agency[agency_id].append(
+            {
+                "case": reference,
+                "duty": item.rule_id,
+                "right": item.right,
+                "duty_holder": item.duty_holder,
+                "status": item.status,
+                "due_at": as_utc(item.due_at).isoformat() if item.due_at else None,
+            }
+        )
     stamp = now.strftime("%Y%m%dT%H%M")
     for agency in db.session.scalars(select(Agency).where(Agency.id.in_(by_agency))):
         items = by_agency[agency.id]
-        summary = {"count": len(items), "overdue": sum(i["status"] == "overdue" for i in items),
-                   "items": items}  # fmt: skip
+        summary = {
+            "count": len(items),
+            "overdue": sum(i["status"] == "overdue" for i in items),
+            "items": items,
+        }
         agency_messages.queue_webhook(
             agency, "entitlements.attention", summary, key=f"attention:{stamp}"
         )
@@ -96,8 +106,14 @@ def escalate_overdue(now: dt.datetime) -> int:
                 CaseVictim.case_id == item.case_id, CaseVictim.user_id.is_not(None)
             )
         )
-        open_task(kind="chase_agency", reason="duty_overdue", key=f"overdue:{item.key}",
-                  user_id=victim, case_id=item.case_id, milestone_id=item.trigger_id)  # fmt: skip
+        open_task(
+            kind="chase_agency",
+            reason="duty_overdue",
+            key=f"overdue:{item.key}",
+            user_id=victim,
+            case_id=item.case_id,
+            milestone_id=item.trigger_id,
+        )
         escalated.append(item.id)
     if escalated:
         db.session.execute(
@@ -121,11 +137,13 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
             CaseEntitlement.due_at > now,
             User.deletion_requested_at.is_(None),
             User.contact_channel != "none",
-            or_(CaseEntitlement.evaluated_at >= now - dt.timedelta(days=1),
-                CaseEntitlement.due_at <= now + CLOSING_SOON),
+            or_(
+                CaseEntitlement.evaluated_at >= now - dt.timedelta(days=1),
+                CaseEntitlement.due_at <= now + CLOSING_SOON,
+            ),
         )
         .limit(BATCH)
-    ).all()  # fmt: skip
+    ).all()
     messages = []
     for item, user in rows:
         assert item.due_at is not None  # the query asks for due_at > now
@@ -133,11 +151,16 @@ def tell_victims_of_time_limits(now: dt.datetime) -> int:
         if when is None or when >= as_utc(item.due_at):
             continue
         stage = "closing" if as_utc(item.due_at) - now <= CLOSING_SOON else "open"
-        messages.append({
-            "dedupe_key": f"window-{stage}:{item.key}:{user.id}", "kind": "time_limit",
-            "channel": contact.channel_for(user), "user_id": user.id,
-            "payload": {"case": item.case_id}, "not_before": when,
-        })  # fmt: skip
+        messages.append(
+            {
+                "dedupe_key": f"window-{stage}:{item.key}:{user.id}",
+                "kind": "time_limit",
+                "channel": contact.channel_for(user),
+                "user_id": user.id,
+                "payload": {"case": item.case_id},
+                "not_before": when,
+            }
+        )
     return outbox.queue_messages(messages)
 
 

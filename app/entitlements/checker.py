@@ -14,12 +14,23 @@ from app.core.vocabulary import CRIMES
 from app.entitlements import engine
 from app.entitlements.rules import Kind, Rule
 
-STAGES = ("not_reported", "investigating", "no_further_action", "charged", "cps_stopped",
-          "sentenced")  # fmt: skip
+STAGES = (
+    "not_reported",
+    "investigating",
+    "no_further_action",
+    "charged",
+    "cps_stopped",
+    "sentenced",
+)
 # Crimes the Code names as "the most serious", whose victims have enhanced rights.
 MOST_SERIOUS = frozenset({"sexual", "domestic", "hate", "bereaved"})
-CATEGORY = {"violent": v.VIOLENT, "sexual": v.SEXUAL, "domestic": v.VIOLENT, "hate": v.VIOLENT,
-            "bereaved": v.VIOLENT}  # fmt: skip
+CATEGORY = {
+    "violent": v.VIOLENT,
+    "sexual": v.SEXUAL,
+    "domestic": v.VIOLENT,
+    "hate": v.VIOLENT,
+    "bereaved": v.VIOLENT,
+}
 # The events each stage implies, in order; the last is dated by the decision date if given.
 STAGE_EVENTS = {
     "not_reported": (),
@@ -154,8 +165,9 @@ def check(answers: Answers, rules: Sequence[Rule], now: dt.datetime) -> Result:
         if last and answers.decision_date is None and kind != v.REPORTED:
             day = None  # the date of the decision is not known: no date for what counts from it
         when = _at_noon(day) if day else None
-        milestones.append(engine.Milestone(id=str(index), type=kind, occurred_at=when,
-                                           received_at=when))  # fmt: skip
+        milestones.append(
+            engine.Milestone(id=str(index), type=kind, occurred_at=when, received_at=when)
+        )
     facts = engine.CaseFacts(
         enhanced=enhanced,
         offence_category=CATEGORY.get(answers.crime, v.OTHER),

@@ -29,8 +29,9 @@ def recompute_command(workers: int) -> None:
     """Re-evaluate every case's entitlements (run after changing the rules file)."""
     total = db.session.scalar(select(func.count()).select_from(Case)) or 0
     started = time.perf_counter()
-    with click.progressbar(length=total, label="Evaluating cases", show_pos=True,
-                           show_eta=True) as bar:  # fmt: skip
+    with click.progressbar(
+        length=total, label="Evaluating cases", show_pos=True, show_eta=True
+    ) as bar:
         done = service.recompute_all(progress=bar.update, workers=workers)
     seconds = time.perf_counter() - started
     click.echo(f"{done:,} cases evaluated in {seconds:.1f} s with {len(service.rules())} rules")

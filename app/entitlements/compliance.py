@@ -22,8 +22,12 @@ from app.entitlements.models import CaseEntitlement
 from app.extensions import db
 
 OUTCOMES = ("on_time", "late", "missed", "pending")
-_OUTCOME = {Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "missed",
-            Status.DUE: "pending"}  # fmt: skip
+_OUTCOME = {
+    Status.MET: "on_time",
+    Status.MET_LATE: "late",
+    Status.OVERDUE: "missed",
+    Status.DUE: "pending",
+}
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,19 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
     month = _month(CaseEntitlement.due_at)
     lines: dict[tuple[str, int, str], Line] = {}
     counted = db.session.execute(
-        select(Agency.name, CaseEntitlement.right, month.label("month"), CaseEntitlement.status,
-               func.count(), func.count(CaseEntitlement.not_told_at))
+        select(
+            Agency.name,
+            CaseEntitlement.right,
+            month.label("month"),
+            CaseEntitlement.status,
+            func.count(),
+            func.count(CaseEntitlement.not_told_at),
+        )
         .join(Case, Case.id == CaseEntitlement.case_id)
         .join(Agency, Agency.id == Case.agency_id)
         .where(*_where(filters))
         .group_by(Agency.name, CaseEntitlement.right, month, CaseEntitlement.status)
-    )  # fmt: skip
+    )
     for agency, right, when, status, count, not_told in counted:
         line = lines.setdefault((agency, right, when), Line(agency, right, when))
         outcome = _OUTCOME[Status(status)]
@@ -103,27 +113,39 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
     late_filter = [*_where(filters), CaseEntitlement.status.in_([Status.MET_LATE, Status.OVERDUE])]
     if db.session.get_bind().dialect.name == "postgresql":
         # The median in the database: at London scale a million late rows stay there.
-        end = case((CaseEntitlement.status == Status.MET_LATE, func.coalesce(
-            CaseEntitlement.met_at, now)), else_=now)  # fmt: skip
+        end = case(
+            (CaseEntitlement.status == Status.MET_LATE, func.coalesce(CaseEntitlement.met_at, now)),
+            else_=now,
+        )
         days = func.extract("epoch", end - CaseEntitlement.due_at) / 86400
         medians = db.session.execute(
-            select(Agency.name, CaseEntitlement.right, month,
-                   func.percentile_cont(0.5).within_group(days))
+            select(
+                Agency.name,
+                CaseEntitlement.right,
+                month,
+                func.percentile_cont(0.5).within_group(days),
+            )
             .join(Case, Case.id == CaseEntitlement.case_id)
             .join(Agency, Agency.id == Case.agency_id)
             .where(*late_filter)
             .group_by(Agency.name, CaseEntitlement.right, month)
-        )  # fmt: skip
+        )
         for agency, right, when, median in medians:
             lines[(agency, right, when)].median = float(median)
         return sorted(lines.values(), key=lambda x: (x.agency, x.right, x.month))
     late = db.session.execute(
-        select(Agency.name, CaseEntitlement.right, month, CaseEntitlement.status,
-               CaseEntitlement.due_at, CaseEntitlement.met_at)
+        select(
+            Agency.name,
+            CaseEntitlement.right,
+            month,
+            CaseEntitlement.status,
+            CaseEntitlement.due_at,
+            CaseEntitlement.met_at,
+        )
         .join(Case, Case.id == CaseEntitlement.case_id)
         .join(Agency, Agency.id == Case.agency_id)
         .where(*late_filter)
-    )  # fmt: skip
+    )
     for agency, right, when, status, due_at, met_at in late:
         ended = as_utc(met_at) if status == Status.MET_LATE and met_at else now
         lines[(agency, right, when)].days_late.append(
@@ -144,13 +166,22 @@ def by_right(lines: list[Line]) -> dict[int, dict[str, int]]:
 def to_csv(lines: list[Line]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["agency", "right", "month", *OUTCOMES, "total", "not_told",
-                     "median_days_late"])  # fmt: skip
+    writer.writerow(
+        ["agency", "right", "month", *OUTCOMES, "total", "not_told", "median_days_late"]
+    )
     for line in lines:
         median = line.median_days_late
-        writer.writerow([_safe(line.agency), line.right, line.month,
-                         *(getattr(line, o) for o in OUTCOMES), line.total, line.not_told,
-                         "" if median is None else median])  # fmt: skip
+        writer.writerow(
+            [
+                _safe(line.agency),
+                line.right,
+                line.month,
+                *(getattr(line, o) for o in OUTCOMES),
+                line.total,
+                line.not_told,
+                "" if median is None else median,
+            ]
+        )
     return out.getvalue()
 
 

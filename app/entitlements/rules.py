@@ -214,8 +214,9 @@ class _Deadline(LineField):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Deadline:
         key, units = self.key(attr), ", ".join(_DEADLINE_FUNCTIONS)
         if not isinstance(value, dict) or len(value) != 1:
-            raise ValidationError(f"bad deadline: {key} must be one of {units} with a number, or "
-                                  "null")  # fmt: skip
+            raise ValidationError(
+                f"bad deadline: {key} must be one of {units} with a number, or null"
+            )
         ((unit, amount),) = value.items()
         if unit not in _DEADLINE_FUNCTIONS:
             raise ValidationError(f"bad deadline: unknown unit {unit!r} (one of {units})")
@@ -302,8 +303,9 @@ class _Rule(LineSchema):
     discharged_by = _milestones(required=True)
     guidance = Text(required=True)
     source = Https(required=True)
-    code_edition = Pattern(_EDITION, 'bad code_edition {value} (a year, e.g. "2021")',
-                           numbers=True, required=True)  # fmt: skip
+    code_edition = Pattern(
+        _EDITION, 'bad code_edition {value} (a year, e.g. "2021")', numbers=True, required=True
+    )
     kind = Choice(Kind, "kind")
     deadline_from = Choice(Anchor, "deadline_from")
     applies_if = _Conditions(allow_none=True)

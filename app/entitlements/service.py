@@ -69,15 +69,22 @@ def case_facts(case, births: Iterable[dt.date | None], history: list) -> engine.
 def _history_query(case_ids: Collection[int]):
     """What the engine needs of the cases' milestones, in the order they happened."""
     return (
-        select(MilestoneRow.id, MilestoneRow.case_id, MilestoneRow.agency_event_id,
-               MilestoneRow.type, MilestoneRow.occurred_at, MilestoneRow.received_at,
-               MilestoneRow.duty, MilestoneRow.detail["regarding"].as_string().label("regarding"),
-               # Only a sentence's details are facts; decoding every event's JSON cost a third
-               # of a full recompute's reading time.
-               sql_case((MilestoneRow.type == SENTENCE, MilestoneRow.detail)).label("detail"))
+        select(
+            MilestoneRow.id,
+            MilestoneRow.case_id,
+            MilestoneRow.agency_event_id,
+            MilestoneRow.type,
+            MilestoneRow.occurred_at,
+            MilestoneRow.received_at,
+            MilestoneRow.duty,
+            MilestoneRow.detail["regarding"].as_string().label("regarding"),
+            # Only a sentence's details are facts; decoding every event's JSON cost a third
+            # of a full recompute's reading time.
+            sql_case((MilestoneRow.type == SENTENCE, MilestoneRow.detail)).label("detail"),
+        )
         .where(MilestoneRow.case_id.in_(case_ids))
         .order_by(MilestoneRow.occurred_at, MilestoneRow.id)
-    )  # fmt: skip
+    )
 
 
 def engine_history(case_id: int) -> list[engine.Milestone]:
@@ -123,11 +130,17 @@ def evaluate_cases(
     cases: dict[int, Row[*tuple[Any, ...]]] = {}
     births: defaultdict[int, list[dt.date | None]] = defaultdict(list)
     for row in db.session.execute(
-        select(Case.id, Case.enhanced, Case.offence_category, Case.incident_date,
-               CaseVictim.id.label("victim_id"), CaseVictim.date_of_birth)
+        select(
+            Case.id,
+            Case.enhanced,
+            Case.offence_category,
+            Case.incident_date,
+            CaseVictim.id.label("victim_id"),
+            CaseVictim.date_of_birth,
+        )
         .outerjoin(CaseVictim, CaseVictim.case_id == Case.id)
         .where(Case.id.in_(ids))
-    ):  # fmt: skip
+    ):
         cases.setdefault(row.id, row)
         if row.victim_id is not None:
             births[row.id].append(row.date_of_birth)
@@ -151,33 +164,47 @@ def evaluate_cases(
     ).where(CaseEntitlement.case_id.in_(ids))
     if changed_types is not None:
         query = query.where(CaseEntitlement.rule_id.in_([rule.id for rule in all_rules]))
-    stored = {(row.case_id, row.rule_id, row.trigger_id): (row.id, _comparable(row[4:]))
-              for row in db.session.execute(query)}  # fmt: skip
+    stored = {
+        (row.case_id, row.rule_id, row.trigger_id): (row.id, _comparable(row[4:]))
+        for row in db.session.execute(query)
+    }
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for case_id, case in cases.items():
         facts = case_facts(case, births[case_id], history[case_id])
         for item in engine.evaluate(facts, _engine_milestones(history[case_id]), all_rules, now):
             # In _FIELDS order: compared as one tuple with what is stored (most are unchanged).
-            values = (item.right, item.kind.value, item.duty_holder, item.status.value,
-                      _utc(item.due_at), _utc(item.met_at),
-                      list(item.unknown_facts) or None)  # fmt: skip
+            values = (
+                item.right,
+                item.kind.value,
+                item.duty_holder,
+                item.status.value,
+                _utc(item.due_at),
+                _utc(item.met_at),
+                list(item.unknown_facts) or None,
+            )
             key = (case_id, item.rule_id, int(item.trigger_milestone_id))
             known = stored.pop(key, None)
             if known is None:
-                new_rows.append({**dict(zip(_FIELDS, values, strict=True)), "case_id": case_id,
-                                 "rule_id": item.rule_id, "trigger_id": key[2],
-                                 "evaluated_at": now})  # fmt: skip
+                new_rows.append(
+                    {
+                        **dict(zip(_FIELDS, values, strict=True)),
+                        "case_id": case_id,
+                        "rule_id": item.rule_id,
+                        "trigger_id": key[2],
+                        "evaluated_at": now,
+                    }
+                )
             elif known[1] != values:
-                updates.append({"id": known[0], **dict(zip(_FIELDS, values, strict=True)),
-                                "evaluated_at": now})  # fmt: skip
+                updates.append(
+                    {"id": known[0], **dict(zip(_FIELDS, values, strict=True)), "evaluated_at": now}
+                )
     if updates:  # an executemany by primary key; alerted/escalated/not told are left alone
         db.session.execute(update(CaseEntitlement), updates)
     gone = [row_id for row_id, _values in stored.values()]  # a rule removed, or its trigger deleted
     if gone:
         db.session.execute(delete(CaseEntitlement).where(CaseEntitlement.id.in_(gone)))
-    insert_new(CaseEntitlement, new_rows, unique=("case_id", "rule_id", "trigger_id"),
-               returning=())  # fmt: skip
+    insert_new(CaseEntitlement, new_rows, unique=("case_id", "rule_id", "trigger_id"), returning=())
     return len(updates) + len(new_rows) + len(gone)
 
 
@@ -243,8 +270,7 @@ def recompute_all(progress: Callable[[int], None] = lambda _n: None, workers: in
     # The factory that made this app makes each process's own (entitlements sit below it).
     factory = current_app.extensions["app_factory"]
     processes = [
-        context.Process(target=_child, args=(lo, hi, settings, queue, factory))
-        for lo, hi in bounds
+        context.Process(target=_child, args=(lo, hi, settings, queue, factory)) for lo, hi in bounds
     ]
     for process in processes:
         process.start()
@@ -329,4 +355,3 @@ def report_not_told(item: CaseEntitlement, user) -> bool:
         milestone_id=item.trigger_id,
     )
     return True
-

@@ -31,8 +31,18 @@ from app.questions.forms import QuestionForm
 ROUTE = "/check-your-rights"
 # The order of the questions; "stage" and "when" depend on earlier answers.
 STEPS = ("crime", "reported", "stage", "under_18", "needs", "when")
-FIELDS = ("crime", "reported", "stage", "under_18", "vulnerable", "intimidated", "targeted",
-          "incident_date", "decision_date", "crown_court")  # fmt: skip
+FIELDS = (
+    "crime",
+    "reported",
+    "stage",
+    "under_18",
+    "vulnerable",
+    "intimidated",
+    "targeted",
+    "incident_date",
+    "decision_date",
+    "crown_court",
+)
 
 CRIME_CHOICES = {
     "violent": _l("Violence or a threat of violence, including robbery"),
@@ -91,20 +101,29 @@ class _Question(QuestionForm):
 
 
 class CrimeForm(_Question):
-    crime = radios(_l("What happened?"), list(CRIME_CHOICES.items()), ERRORS["crime"],
-                   hint=_l("Choose the one that fits best."))  # fmt: skip
+    crime = radios(
+        _l("What happened?"),
+        list(CRIME_CHOICES.items()),
+        ERRORS["crime"],
+        hint=_l("Choose the one that fits best."),
+    )
 
 
 class ReportedForm(_Question):
     reported = radios(
-        _l("Have you told the police?"), [("yes", _l("Yes")), ("no", _l("No, or not yet"))],
+        _l("Have you told the police?"),
+        [("yes", _l("Yes")), ("no", _l("No, or not yet"))],
         ERRORS["reported"],
-    )  # fmt: skip
+    )
 
 
 class StageForm(_Question):
-    stage = radios(_l("What has happened so far?"), list(STAGE_CHOICES.items()), ERRORS["stage"],
-                   hint=_l("Choose the latest thing you know about."))  # fmt: skip
+    stage = radios(
+        _l("What has happened so far?"),
+        list(STAGE_CHOICES.items()),
+        ERRORS["stage"],
+        hint=_l("Choose the latest thing you know about."),
+    )
 
 
 class Under18Form(_Question):
@@ -112,9 +131,14 @@ class Under18Form(_Question):
 
 
 class NeedsForm(_Question):
-    needs = checkboxes(_l("Do any of these apply to you?"), list(NEEDS.items()), heading=True,
-                       hint=_l("Select all that apply, or none. This helps us tell you if you "
-                               "have extra support."))  # fmt: skip
+    needs = checkboxes(
+        _l("Do any of these apply to you?"),
+        list(NEEDS.items()),
+        heading=True,
+        hint=_l(
+            "Select all that apply, or none. This helps us tell you if you have extra support."
+        ),
+    )
 
     def prepare(self) -> None:
         if self.needs.raw_data is None:  # shown, not posted: as answered before
@@ -132,18 +156,26 @@ def _today() -> dt.date:
 class WhenForm(_Question):
     title = _l("Dates, if you know them")
     heading = True
-    incident_date = DateParts(_l("When did it happen?"),
-                              [PastDate(_today, ERRORS["incident_date"])],
-                              message=ERRORS["incident_date"],
-                              description=_l("For example, 27 3 2026"))  # fmt: skip
+    incident_date = DateParts(
+        _l("When did it happen?"),
+        [PastDate(_today, ERRORS["incident_date"])],
+        message=ERRORS["incident_date"],
+        description=_l("For example, 27 3 2026"),
+    )
     decision_date = DateParts(
         _l("When were you told about the latest decision?"),
-        [PastDate(_today, ERRORS["decision_date"])], message=ERRORS["decision_date"],
-        description=_l("The decision to take no further action, to charge, to stop the case, or "
-                       "the sentence. For example, 27 3 2026"),
-    )  # fmt: skip
-    crown_court = radios(_l("Was the sentence given in the Crown Court?"),
-                         [*YES_NO, ("unknown", _l("I do not know"))], heading=False)  # fmt: skip
+        [PastDate(_today, ERRORS["decision_date"])],
+        message=ERRORS["decision_date"],
+        description=_l(
+            "The decision to take no further action, to charge, to stop the case, or "
+            "the sentence. For example, 27 3 2026"
+        ),
+    )
+    crown_court = radios(
+        _l("Was the sentence given in the Crown Court?"),
+        [*YES_NO, ("unknown", _l("I do not know"))],
+        heading=False,
+    )
 
 
 def _next_step(answers: Mapping[str, str]) -> str | None:
@@ -160,10 +192,20 @@ def _next_step(answers: Mapping[str, str]) -> str | None:
 
 
 _DATED = ("no_further_action", "cps_stopped", "charged", "sentenced")  # a decision date is asked
-FORMS = {"crime": CrimeForm, "reported": ReportedForm, "stage": StageForm,
-         "under_18": Under18Form, "needs": NeedsForm, "when": WhenForm}  # fmt: skip
-FLOW = Flow("guidance.rights_checker", "guidance/checker.html",
-            [Step(step, FORMS[step], next=_next_step) for step in STEPS], check=None)  # fmt: skip
+FORMS = {
+    "crime": CrimeForm,
+    "reported": ReportedForm,
+    "stage": StageForm,
+    "under_18": Under18Form,
+    "needs": NeedsForm,
+    "when": WhenForm,
+}
+FLOW = Flow(
+    "guidance.rights_checker",
+    "guidance/checker.html",
+    [Step(step, FORMS[step], next=_next_step) for step in STEPS],
+    check=None,
+)
 
 
 @localized_route(bp, ROUTE, methods=["GET", "POST"])
@@ -175,8 +217,11 @@ def rights_checker(lang: str):
         return _private(render_template("guidance/checker_start.html"))
     step, answers = carried(FIELDS, STEPS)
     today = utcnow().date()
-    return _private(FLOW.carry(step, answers, done=lambda seen: _results(seen, today),
-                               context={"dated": _DATED}))  # fmt: skip
+    return _private(
+        FLOW.carry(
+            step, answers, done=lambda seen: _results(seen, today), context={"dated": _DATED}
+        )
+    )
 
 
 def _evaluate(answers: dict[str, str], today: dt.date) -> tuple[checker.Answers, checker.Result]:

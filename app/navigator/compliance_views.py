@@ -55,10 +55,15 @@ def _filters() -> tuple[compliance.Filters, dict]:
         "enhanced": request.args.get("enhanced", ""),
     }
     return (
-        compliance.Filters(since=since, until=until, borough=chosen["borough"] or None,
-                           crime_type=chosen["crime_type"] or None, enhanced=enhanced),
+        compliance.Filters(
+            since=since,
+            until=until,
+            borough=chosen["borough"] or None,
+            crime_type=chosen["crime_type"] or None,
+            enhanced=enhanced,
+        ),
         chosen,
-    )  # fmt: skip
+    )
 
 
 def _bars(totals: dict[int, dict[str, int]]) -> list[dict]:
@@ -106,6 +111,8 @@ def compliance_csv(lang: str):
     return Response(
         body,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"',
-                 "Cache-Control": "no-store"},
-    )  # fmt: skip
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -85,9 +85,10 @@ def _open_requests(assigned: str, me: User, limit: int) -> list[VictimRequest]:
         )
     )
     query = _where(
-        select(VictimRequest), still_open,
+        select(VictimRequest),
+        still_open,
         _assigned_to(VictimRequest.assigned_to_id, assigned, me),
-    )  # fmt: skip
+    )
     return list(
         db.session.scalars(query.order_by(VictimRequest.updated_at, VictimRequest.id).limit(limit))
     )
@@ -95,9 +96,10 @@ def _open_requests(assigned: str, me: User, limit: int) -> list[VictimRequest]:
 
 def _open_referrals(assigned: str, me: User, limit: int) -> list[Referral]:
     query = _where(
-        select(Referral), Referral.status.not_in(states.REFERRAL.final),
+        select(Referral),
+        Referral.status.not_in(states.REFERRAL.final),
         _assigned_to(Referral.assigned_to_id, assigned, me),
-    )  # fmt: skip
+    )
     return list(db.session.scalars(query.order_by(Referral.updated_at, Referral.id).limit(limit)))
 
 
@@ -118,19 +120,22 @@ def _waiting_threads(assigned: str, me: User, limit: int) -> list[tuple[int, dt.
         .subquery()
     )
     query = _where(
-        select(waiting.c.victim_id, waiting.c.since, NavigatorTask.assigned_to_id)
-        .outerjoin(NavigatorTask, and_(NavigatorTask.user_id == waiting.c.victim_id,
-                                       NavigatorTask.kind == REPLY)),
+        select(waiting.c.victim_id, waiting.c.since, NavigatorTask.assigned_to_id).outerjoin(
+            NavigatorTask,
+            and_(NavigatorTask.user_id == waiting.c.victim_id, NavigatorTask.kind == REPLY),
+        ),
         _assigned_to(NavigatorTask.assigned_to_id, assigned, me),
-    )  # fmt: skip
+    )
     return [tuple(row) for row in db.session.execute(query.order_by(waiting.c.since).limit(limit))]
 
 
 def _open_tasks(assigned: str, me: User, limit: int) -> list[NavigatorTask]:
     query = _where(
-        select(NavigatorTask), NavigatorTask.status == "open", NavigatorTask.kind != REPLY,
+        select(NavigatorTask),
+        NavigatorTask.status == "open",
+        NavigatorTask.kind != REPLY,
         _assigned_to(NavigatorTask.assigned_to_id, assigned, me),
-    )  # fmt: skip
+    )
     return list(
         db.session.scalars(query.order_by(NavigatorTask.created_at, NavigatorTask.id).limit(limit))
     )
@@ -155,29 +160,71 @@ def queue(me: User, *, kind: str = "all", assigned: str = "all", limit: int = LI
     threads = _waiting_threads(assigned, me, limit) if "message" in kinds else []
     tasks = _open_tasks(assigned, me, limit) if "task" in kinds else []
     users = users_by_id(
-        [r.user_id for r in requests] + [r.assigned_to_id for r in requests]
-        + [r.user_id for r in referrals] + [r.assigned_to_id for r in referrals]
-        + [victim_id for victim_id, _since, _to in threads] + [to for _v, _s, to in threads]
-        + [t.user_id for t in tasks] + [t.assigned_to_id for t in tasks]
-    )  # fmt: skip
-    items = [
-        Item("request", r.public_id, users.get(r.user_id), r.kind, r.reference, r.status,
-             users.get(r.assigned_to_id), as_utc(r.updated_at))
-        for r in requests
-    ] + [
-        Item("referral", r.public_id, users.get(r.user_id), r.service_id, r.reference, r.status,
-             users.get(r.assigned_to_id), as_utc(r.updated_at),
-             urgent=r.status == "requested" and r.channel == "navigator")
-        for r in referrals
-    ] + [
-        Item("message", users[victim_id].public_id, users[victim_id], "message", None,
-             "unanswered", users.get(to), as_utc(since))
-        for victim_id, since, to in threads if victim_id in users
-    ] + [
-        Item("task", t.public_id, users.get(t.user_id), t.reason, None, t.status,
-             users.get(t.assigned_to_id), as_utc(t.created_at))
-        for t in tasks
-    ]  # fmt: skip
+        [r.user_id for r in requests]
+        + [r.assigned_to_id for r in requests]
+        + [r.user_id for r in referrals]
+        + [r.assigned_to_id for r in referrals]
+        + [victim_id for victim_id, _since, _to in threads]
+        + [to for _v, _s, to in threads]
+        + [t.user_id for t in tasks]
+        + [t.assigned_to_id for t in tasks]
+    )
+    items = (
+        [
+            Item(
+                "request",
+                r.public_id,
+                users.get(r.user_id),
+                r.kind,
+                r.reference,
+                r.status,
+                users.get(r.assigned_to_id),
+                as_utc(r.updated_at),
+            )
+            for r in requests
+        ]
+        + [
+            Item(
+                "referral",
+                r.public_id,
+                users.get(r.user_id),
+                r.service_id,
+                r.reference,
+                r.status,
+                users.get(r.assigned_to_id),
+                as_utc(r.updated_at),
+                urgent=r.status == "requested" and r.channel == "navigator",
+            )
+            for r in referrals
+        ]
+        + [
+            Item(
+                "message",
+                users[victim_id].public_id,
+                users[victim_id],
+                "message",
+                None,
+                "unanswered",
+                users.get(to),
+                as_utc(since),
+            )
+            for victim_id, since, to in threads
+            if victim_id in users
+        ]
+        + [
+            Item(
+                "task",
+                t.public_id,
+                users.get(t.user_id),
+                t.reason,
+                None,
+                t.status,
+                users.get(t.assigned_to_id),
+                as_utc(t.created_at),
+            )
+            for t in tasks
+        ]
+    )
     return sorted(items, key=lambda item: item.order)[:limit]
 
 
@@ -216,18 +263,23 @@ def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | Non
     elif kind == "task":
         item = db.session.scalar(
             select(NavigatorTask).where(
-                NavigatorTask.public_id == public_id, NavigatorTask.status == "open",
+                NavigatorTask.public_id == public_id,
+                NavigatorTask.status == "open",
                 NavigatorTask.kind != REPLY,
             )
-        )  # fmt: skip
+        )
     elif kind == "message":
         victim = find_victim(public_id)
         if victim is None:
             return False, None
         task = thread_task(victim)
         if task is None:
-            open_task(kind=REPLY, reason="message_thread", key=f"reply:{victim.public_id}",
-                      user_id=victim.id)  # fmt: skip
+            open_task(
+                kind=REPLY,
+                reason="message_thread",
+                key=f"reply:{victim.public_id}",
+                user_id=victim.id,
+            )
             task = thread_task(victim)
             assert task is not None  # just opened, in this transaction
             task.status = THREAD
@@ -295,8 +347,9 @@ def histories(
     }
     clauses = [
         and_(StatusChange.subject == subject, StatusChange.subject_id.in_(wanted))
-        for subject, wanted in ids.items() if wanted
-    ]  # fmt: skip
+        for subject, wanted in ids.items()
+        if wanted
+    ]
     if not clauses:
         return found
     steps = db.session.scalars(
@@ -312,12 +365,13 @@ def open_tasks_of(victim: User) -> list[NavigatorTask]:
         db.session.scalars(
             select(NavigatorTask)
             .where(
-                NavigatorTask.user_id == victim.id, NavigatorTask.status == "open",
+                NavigatorTask.user_id == victim.id,
+                NavigatorTask.status == "open",
                 NavigatorTask.kind != REPLY,
             )
             .order_by(NavigatorTask.created_at, NavigatorTask.id)
         )
-    )  # fmt: skip
+    )
 
 
 def calls_of(victim: User) -> list[CallRecord]:
@@ -333,8 +387,13 @@ def calls_of(victim: User) -> list[CallRecord]:
 def record_call(navigator: User, victim: User, outcome: str, note: str | None) -> CallRecord:
     if outcome not in CALL_OUTCOMES:
         raise ValueError(outcome)
-    call = CallRecord(victim_id=victim.id, navigator_id=navigator.id, outcome=outcome,
-                      note=note or None, created_at=utcnow())  # fmt: skip
+    call = CallRecord(
+        victim_id=victim.id,
+        navigator_id=navigator.id,
+        outcome=outcome,
+        note=note or None,
+        created_at=utcnow(),
+    )
     db.session.add(call)
     return call
 

@@ -83,8 +83,13 @@ def _queue_page(chosen: dict[str, str], done: str | None):
     items = desk.queue(g.user, kind=chosen["kind"], assigned=chosen["assigned"])
     services = {i.what: referrals.service(i.what) for i in items if i.kind == "referral"}
     # Victims' names and addresses are on this page: every look is on the record.
-    audit.record("navigator_console_viewed", actor=g.user, count=len(items),
-                 kind=chosen["kind"], assigned=chosen["assigned"])  # fmt: skip
+    audit.record(
+        "navigator_console_viewed",
+        actor=g.user,
+        count=len(items),
+        kind=chosen["kind"],
+        assigned=chosen["assigned"],
+    )
     db.session.commit()
     context = {
         "items": items,
@@ -122,12 +127,16 @@ def assign(lang: str):
         abort(404)
     audit.record("navigator_assigned", actor=g.user, subject=victim, kind=kind, item=public_id)
     db.session.commit()
-    chosen = QueueFilterForm(formdata=None, kind=form.queue_kind.data,
-                             assigned=form.queue_assigned.data).chosen()  # fmt: skip
+    chosen = QueueFilterForm(
+        formdata=None, kind=form.queue_kind.data, assigned=form.queue_assigned.data
+    ).chosen()
     if _is_htmx():
         return _queue_page(chosen, "assigned")
-    return redirect(url_for("navigator.console", done="assigned", kind=chosen["kind"],
-                            assigned=chosen["assigned"]))  # fmt: skip
+    return redirect(
+        url_for(
+            "navigator.console", done="assigned", kind=chosen["kind"], assigned=chosen["assigned"]
+        )
+    )
 
 
 # --- A victim's page ----------------------------------------------------------------------------
@@ -140,8 +149,13 @@ def _victim_or_404(public_id: str) -> User:
     return victim
 
 
-def _victim_page(victim: User, *, block: str | None = None, done: str | None = None,
-                 posted: FlaskForm | None = None):  # fmt: skip
+def _victim_page(
+    victim: User,
+    *,
+    block: str | None = None,
+    done: str | None = None,
+    posted: FlaskForm | None = None,
+):
     """The whole page, or (htmx) one block of it: either way a look at the record, audited. A
     form posted with problems comes back as it was sent, with its errors."""
     # Audited (and committed) first: a commit expires every object loaded before it, and the
@@ -156,11 +170,13 @@ def _victim_page(victim: User, *, block: str | None = None, done: str | None = N
     history = desk.histories(requests, their_referrals)
     thread_task = desk.thread_task(victim)
     people = desk.users_by_id(
-        [r.assigned_to_id for r in requests] + [r.assigned_to_id for r in their_referrals]
-        + [m.author_id for m in thread] + [c.navigator_id for c in calls]
+        [r.assigned_to_id for r in requests]
+        + [r.assigned_to_id for r in their_referrals]
+        + [m.author_id for m in thread]
+        + [c.navigator_id for c in calls]
         + [s.actor_user_id for steps in history.values() for s in steps]
         + [thread_task.assigned_to_id if thread_task else None]
-    )  # fmt: skip
+    )
     agency_ids = {r.agency_id for r in requests if r.agency_id}
     agencies = (
         {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
@@ -168,8 +184,9 @@ def _victim_page(victim: User, *, block: str | None = None, done: str | None = N
         else {}
     )
     next_request = {r.id: service.machine(r).next_for(r.status, states.NAVIGATOR) for r in requests}
-    next_referral = {r.id: states.REFERRAL.next_for(r.status, states.NAVIGATOR)
-                     for r in their_referrals}  # fmt: skip
+    next_referral = {
+        r.id: states.REFERRAL.next_for(r.status, states.NAVIGATOR) for r in their_referrals
+    }
     context = {
         "victim": victim,
         "language": KNOWN.get(victim.language),
@@ -218,8 +235,11 @@ def _victim_page(victim: User, *, block: str | None = None, done: str | None = N
     return render_template(TEMPLATE, **context)
 
 
-def _posted_or_new(form_class: type[FlaskForm], posted: FlaskForm | None,
-                   item: VictimRequest | Referral | None = None):  # fmt: skip
+def _posted_or_new(
+    form_class: type[FlaskForm],
+    posted: FlaskForm | None,
+    item: VictimRequest | Referral | None = None,
+):
     """The form as posted, if it is this one (for this item); otherwise an empty one."""
     if isinstance(posted, form_class) and (
         item is None or (type(posted.item) is type(item) and posted.item.id == item.id)
@@ -272,8 +292,14 @@ def _move(item: VictimRequest | Referral, subject: str, move) -> Response:
         db.session.rollback()
         form.illegal(before)
         return _after(victim, done, posted=form)
-    audit.record(f"navigator_{subject}_status", actor=g.user, subject=victim,
-                 item=item.public_id, before=before, after=target)  # fmt: skip
+    audit.record(
+        f"navigator_{subject}_status",
+        actor=g.user,
+        subject=victim,
+        item=item.public_id,
+        before=before,
+        after=target,
+    )
     db.session.commit()
     return _after(victim, done)
 
@@ -313,8 +339,14 @@ def chase(lang: str, public_id: str):
     before = desk.chased_at(item)
     if before is None:
         service.tell_agency(item, agency, "request.chase")
-    audit.record("navigator_request_chased", actor=g.user, subject=victim, item=item.public_id,
-                 agency=agency.id, sent=before is None)  # fmt: skip
+    audit.record(
+        "navigator_request_chased",
+        actor=g.user,
+        subject=victim,
+        item=item.public_id,
+        agency=agency.id,
+        sent=before is None,
+    )
     db.session.commit()
     return _after(victim, "chased" if before is None else "chased_before")
 
@@ -326,8 +358,9 @@ def request_document(lang: str, public_id: str):
     if item is None or not item.document:
         abort(404)
     victim = db.session.get_one(User, item.user_id)  # a request or referral is its victim's
-    audit.record("navigator_request_document_viewed", actor=g.user, subject=victim,
-                 item=item.public_id)  # fmt: skip
+    audit.record(
+        "navigator_request_document_viewed", actor=g.user, subject=victim, item=item.public_id
+    )
     db.session.commit()
     return Response(
         item.document,
@@ -363,7 +396,8 @@ def record_call(lang: str, public_id: str):
     outcome = form.outcome.data
     call = desk.record_call(g.user, victim, outcome, form.note.data)
     db.session.flush()
-    audit.record("navigator_call_recorded", actor=g.user, subject=victim, call=call.id,
-                 outcome=outcome)  # fmt: skip
+    audit.record(
+        "navigator_call_recorded", actor=g.user, subject=victim, call=call.id, outcome=outcome
+    )
     db.session.commit()
     return _after(victim, "call_recorded")

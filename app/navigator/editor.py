@@ -23,9 +23,19 @@ from app.navigator import files
 from app.navigator.models import ContentRevision
 
 FIELD_ORDER = (
-    "title", "summary", "section", "order", "audience", "crime_types", "rights", "sources",
-    "reviewed", "related", "source_hash", "translation_reviewed",
-)  # fmt: skip
+    "title",
+    "summary",
+    "section",
+    "order",
+    "audience",
+    "crime_types",
+    "rights",
+    "sources",
+    "reviewed",
+    "related",
+    "source_hash",
+    "translation_reviewed",
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,16 @@ def check(text: str, path: Path, lang: str) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def save(path: Path, lang: str, text: str, *, base_hash: str, editor: User,
-         action: str = "edit", restored_from: int | None = None) -> SaveResult:  # fmt: skip
+def save(
+    path: Path,
+    lang: str,
+    text: str,
+    *,
+    base_hash: str,
+    editor: User,
+    action: str = "edit",
+    restored_from: int | None = None,
+) -> SaveResult:
     problems = check(text, path, lang)
     if problems:
         return SaveResult(False, problems)
@@ -91,15 +109,22 @@ def save(path: Path, lang: str, text: str, *, base_hash: str, editor: User,
         return SaveResult(False, [], conflict_text="")  # deleted since it was opened
     diff = "".join(
         difflib.unified_diff(
-            (current or "").splitlines(keepends=True), text.splitlines(keepends=True),
-            fromfile="before", tofile="after",
+            (current or "").splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile="before",
+            tofile="after",
         )
-    )  # fmt: skip
+    )
     files.write_atomically(path, text)
     revision = ContentRevision(
-        path=relative(path), author_id=editor.id, action=action, text=text,
-        text_hash=files.text_hash(text), diff=diff, restored_from=restored_from,
-    )  # fmt: skip
+        path=relative(path),
+        author_id=editor.id,
+        action=action,
+        text=text,
+        text_hash=files.text_hash(text),
+        diff=diff,
+        restored_from=restored_from,
+    )
     db.session.add(revision)
     audit.record(f"content_{action}", actor=editor, path=relative(path))
     db.session.commit()

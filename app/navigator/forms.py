@@ -167,10 +167,12 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Show"), choices=_choices(KIND_FILTERS), default="all",
-                       widget=GovSelect())  # fmt: skip
-    assigned = SelectField(_l("Assigned to"), choices=_choices(ASSIGNED_FILTERS), default="all",
-                           widget=GovSelect())  # fmt: skip
+    kind = SelectField(
+        _l("Show"), choices=_choices(KIND_FILTERS), default="all", widget=GovSelect()
+    )
+    assigned = SelectField(
+        _l("Assigned to"), choices=_choices(ASSIGNED_FILTERS), default="all", widget=GovSelect()
+    )
 
     def chosen(self) -> dict[str, str]:
         return {
@@ -196,11 +198,13 @@ class StatusForm(FlaskForm):
     if someone changed the item since the page was loaded."""
 
     status = SelectField(_l("Status"), choices=[], validate_choice=False, widget=GovSelect())
-    note = TextAreaField(_l("Note (optional)"), filters=[clean_text], validators=[_note_fits],
-                         widget=GovTextArea())  # fmt: skip
+    note = TextAreaField(
+        _l("Note (optional)"), filters=[clean_text], validators=[_note_fits], widget=GovTextArea()
+    )
 
-    def for_item(self, subject: str, item: VictimRequest | Referral,
-                 choices: Iterable[str] = ()) -> StatusForm:  # fmt: skip
+    def for_item(
+        self, subject: str, item: VictimRequest | Referral, choices: Iterable[str] = ()
+    ) -> StatusForm:
         """Give this form its item: its own field ids on a page with many, and its choices."""
         self.subject, self.item = subject, item
         self.status.id = f"{subject}-status-{item.public_id}"
@@ -218,13 +222,16 @@ class StatusForm(FlaskForm):
 
     def illegal(self, current: str) -> None:
         """The move was refused: the item is no longer where this page showed it."""
-        self.status.errors = [*self.status.errors, _(
-            "%(reference)s cannot go from “%(current)s” to “%(target)s”. Someone may have changed "
-            "it since you loaded the page: check its status and choose again.",
-            reference=self.item.reference,
-            current=labels.status_word(current),
-            target=labels.status_word(self.status.data),
-        )]  # fmt: skip
+        self.status.errors = [
+            *self.status.errors,
+            _(
+                "%(reference)s cannot go from “%(current)s” to “%(target)s”. Someone may "
+                "have changed it since you loaded the page: check its status and choose again.",
+                reference=self.item.reference,
+                current=labels.status_word(current),
+                target=labels.status_word(self.status.data),
+            ),
+        ]
 
 
 class ChaseForm(FlaskForm):
@@ -240,9 +247,11 @@ class ChaseForm(FlaskForm):
 
     def no_one_to_chase(self) -> None:
         self.chase.errors = [
-            _("%(reference)s is not waiting on an agency: there is no one to chase.",
-              reference=self.item.reference)
-        ]  # fmt: skip
+            _(
+                "%(reference)s is not waiting on an agency: there is no one to chase.",
+                reference=self.item.reference,
+            )
+        ]
 
 
 class ReplyForm(FlaskForm):
@@ -253,9 +262,11 @@ class ReplyForm(FlaskForm):
             raise ValidationError(_("Enter your reply"))
         if len(field.data) > messages.MAX_LENGTH:
             raise ValidationError(
-                _("Your reply must be %(max)s characters or fewer",
-                  max=format_number(messages.MAX_LENGTH))
-            )  # fmt: skip
+                _(
+                    "Your reply must be %(max)s characters or fewer",
+                    max=format_number(messages.MAX_LENGTH),
+                )
+            )
 
 
 class CallForm(FlaskForm):
@@ -265,5 +276,10 @@ class CallForm(FlaskForm):
         invalid_choice_message=_l("Choose what happened on the call"),  # type: ignore[call-arg]
         widget=GovRadioInput(),
     )
-    note = TextAreaField(_l("Note (optional)"), id="call-note", filters=[clean_text],
-                         validators=[_note_fits], widget=GovTextArea())  # fmt: skip
+    note = TextAreaField(
+        _l("Note (optional)"),
+        id="call-note",
+        filters=[clean_text],
+        validators=[_note_fits],
+        widget=GovTextArea(),
+    )

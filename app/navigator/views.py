@@ -72,23 +72,42 @@ def edit_page(lang: str, content_lang: str, section: str, slug: str):
             action=action,
         )
         if result.saved:
-            return redirect(url_for("navigator.edit_page", content_lang=content_lang,
-                                    section=section, slug=slug, saved=1))  # fmt: skip
+            return redirect(
+                url_for(
+                    "navigator.edit_page",
+                    content_lang=content_lang,
+                    section=section,
+                    slug=slug,
+                    saved=1,
+                )
+            )
         problems, conflict = result.problems, result.conflict_text
         if conflict is not None:
             return render_template(
-                "navigator/conflict.html", mine=text, theirs=conflict, form=form,
-                content_lang=content_lang, section=section, slug=slug,
+                "navigator/conflict.html",
+                mine=text,
+                theirs=conflict,
+                form=form,
+                content_lang=content_lang,
+                section=section,
+                slug=slug,
                 theirs_hash=files.text_hash(conflict),
-            ), 409  # fmt: skip
+            ), 409
     preview = render_markdown(form.body.data or "", content_lang)
     problem_errors = [{"text": p.message, "href": "#body"} for p in problems]
     return render_template(
-        "navigator/edit.html", form=form, problems=problems, problem_errors=problem_errors,
+        "navigator/edit.html",
+        form=form,
+        problems=problems,
+        problem_errors=problem_errors,
         preview=preview,
-        content_lang=content_lang, section=section, slug=slug, translation=translation,
-        exists=on_disk is not None, saved=request.args.get("saved"),
-    )  # fmt: skip
+        content_lang=content_lang,
+        section=section,
+        slug=slug,
+        translation=translation,
+        exists=on_disk is not None,
+        saved=request.args.get("saved"),
+    )
 
 
 @localized_route(bp, "/navigator/content/preview/<code:content_lang>", methods=["POST"])
@@ -109,9 +128,12 @@ def preview(lang: str, content_lang: str):
 def page_history(lang: str, content_lang: str, section: str, slug: str):
     path = _path_or_404(content_lang, section, slug)
     return render_template(
-        "navigator/history.html", revisions=editor.history(path),
-        content_lang=content_lang, section=section, slug=slug,
-    )  # fmt: skip
+        "navigator/history.html",
+        revisions=editor.history(path),
+        content_lang=content_lang,
+        section=section,
+        slug=slug,
+    )
 
 
 @localized_route(bp, PAGE + "/restore/<int:revision_id>", methods=["POST"])
@@ -125,13 +147,25 @@ def restore(lang: str, content_lang: str, section: str, slug: str, revision_id: 
         abort(404)
     current = files.read(path)
     result = editor.save(
-        path, content_lang, old.text, base_hash=files.text_hash(current) if current else "",
-        editor=g.user, action="restore", restored_from=old.id,
-    )  # fmt: skip
+        path,
+        content_lang,
+        old.text,
+        base_hash=files.text_hash(current) if current else "",
+        editor=g.user,
+        action="restore",
+        restored_from=old.id,
+    )
     if not result.saved:
         return render_template(
-            "navigator/history.html", revisions=editor.history(path), problems=result.problems,
-            content_lang=content_lang, section=section, slug=slug,
-        ), 400  # fmt: skip
-    return redirect(url_for("navigator.edit_page", content_lang=content_lang, section=section,
-                            slug=slug, saved=1))  # fmt: skip
+            "navigator/history.html",
+            revisions=editor.history(path),
+            problems=result.problems,
+            content_lang=content_lang,
+            section=section,
+            slug=slug,
+        ), 400
+    return redirect(
+        url_for(
+            "navigator.edit_page", content_lang=content_lang, section=section, slug=slug, saved=1
+        )
+    )

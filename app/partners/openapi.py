@@ -78,9 +78,11 @@ REQUEST_STATUS = "(" + "|".join(VISIBLE_REQUEST_STATUSES) + ")"
 REQUEST_STATUS_LIST = f"^{REQUEST_STATUS}(,{REQUEST_STATUS})*$"
 REQUEST_ERRORS = {
     **ERRORS,
-    "404": {"description": "No such request for your agency",
-            "content": {"application/json": {"schema": "Error"}}},
-}  # fmt: skip
+    "404": {
+        "description": "No such request for your agency",
+        "content": {"application/json": {"schema": "Error"}},
+    },
+}
 REQUEST_EVENTS = ("request.submitted", "request.updated")
 
 
@@ -101,23 +103,38 @@ def _requests_paths(spec: APISpec) -> None:
                 "Review), oldest first: no names, contact details or answers",
                 "security": read,
                 "parameters": [
-                    {"in": "query", "name": "status",
-                     "schema": {"type": "string", "pattern": REQUEST_STATUS_LIST},
-                     "description": "Comma-separated: " + ", ".join(VISIBLE_REQUEST_STATUSES)
-                     + " (default: all)"},
-                    {"in": "query", "name": "kind",
-                     "schema": {"type": "string", "enum": list(REQUEST_KINDS)}},
-                    {"in": "query", "name": "limit",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 200},
-                     "description": "Default 50"},
-                    {"in": "query", "name": "after",
-                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+                    {
+                        "in": "query",
+                        "name": "status",
+                        "schema": {"type": "string", "pattern": REQUEST_STATUS_LIST},
+                        "description": "Comma-separated: "
+                        + ", ".join(VISIBLE_REQUEST_STATUSES)
+                        + " (default: all)",
+                    },
+                    {
+                        "in": "query",
+                        "name": "kind",
+                        "schema": {"type": "string", "enum": list(REQUEST_KINDS)},
+                    },
+                    {
+                        "in": "query",
+                        "name": "limit",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                        "description": "Default 50",
+                    },
+                    {
+                        "in": "query",
+                        "name": "after",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                    },
                 ],
-                "responses": {"200": {"description": "A page", **_json("RequestsPage")},
-                              **REQUEST_ERRORS},
+                "responses": {
+                    "200": {"description": "A page", **_json("RequestsPage")},
+                    **REQUEST_ERRORS,
+                },
             }
         },
-    )  # fmt: skip
+    )
     spec.path(
         path="/api/v1/requests/{id}",
         parameters=[request_id],
@@ -156,20 +173,28 @@ def _requests_paths(spec: APISpec) -> None:
         parameters=[request_id],
         operations={
             "post": {
-                **_write("Set a request's status (the victim is told, neutrally)",
-                         "RequestStatus", "Request", "requests:write"),
+                **_write(
+                    "Set a request's status (the victim is told, neutrally)",
+                    "RequestStatus",
+                    "Request",
+                    "requests:write",
+                ),
                 "description": f"`note` (up to {MAX_NOTE} characters) joins the request's "
                 "history. Each request's next_statuses says what you may set.",
                 "responses": {
-                    "200": {"description": "Changed (a repeat: the first answer)",
-                            **_json("Request")},
+                    "200": {
+                        "description": "Changed (a repeat: the first answer)",
+                        **_json("Request"),
+                    },
                     **REQUEST_ERRORS,
-                    "409": {"description": "Not a move you may make from its status now",
-                            **_json("Conflict")},
+                    "409": {
+                        "description": "Not a move you may make from its status now",
+                        **_json("Conflict"),
+                    },
                 },
             }
         },
-    )  # fmt: skip
+    )
 
 
 def _webhooks() -> dict:
@@ -298,12 +323,18 @@ def document() -> dict:
                 "responses": {"200": {"description": "The URL", **_json("WebhookState")}, **ERRORS},
             },
             "put": {
-                **_write("Register your alert URL; returns a new signing secret", "Webhook",
-                         "WebhookState", "cases:write"),
+                **_write(
+                    "Register your alert URL; returns a new signing secret",
+                    "Webhook",
+                    "WebhookState",
+                    "cases:write",
+                ),
                 "security": [{"oauth2": []}],
                 "responses": {
-                    "200": {"description": "Registered (a repeat: secret null)",
-                            **_json("WebhookState")},
+                    "200": {
+                        "description": "Registered (a repeat: secret null)",
+                        **_json("WebhookState"),
+                    },
                     **ERRORS,
                 },
             },
@@ -313,7 +344,7 @@ def document() -> dict:
                 "responses": {"204": {"description": "Removed"}, **ERRORS},
             },
         },
-    )  # fmt: skip
+    )
     spec.path(
         path="/api/v1/webhook/ping",
         operations={
@@ -331,21 +362,35 @@ def document() -> dict:
                 "summary": "Victims' Code entitlements on your cases (due soon, overdue, met)",
                 "security": [{"oauth2": []}],
                 "parameters": [
-                    {"in": "query", "name": "status",
-                     "schema": {"type": "string", "pattern": STATUS_LIST},
-                     "description": "Comma-separated: due, overdue, met, met_late, cannot_tell "
-                     "(default due,overdue)"},
-                    {"in": "query", "name": "case",
-                     "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}},
-                    {"in": "query", "name": "limit",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-                    {"in": "query", "name": "after",
-                     "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+                    {
+                        "in": "query",
+                        "name": "status",
+                        "schema": {"type": "string", "pattern": STATUS_LIST},
+                        "description": "Comma-separated: due, overdue, met, met_late, cannot_tell "
+                        "(default due,overdue)",
+                    },
+                    {
+                        "in": "query",
+                        "name": "case",
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
+                    },
+                    {
+                        "in": "query",
+                        "name": "limit",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                    },
+                    {
+                        "in": "query",
+                        "name": "after",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                    },
                 ],
-                "responses": {"200": {"description": "A page", **_json("EntitlementsPage")},
-                              **ERRORS},
+                "responses": {
+                    "200": {"description": "A page", **_json("EntitlementsPage")},
+                    **ERRORS,
+                },
             }
         },
-    )  # fmt: skip
+    )
     _requests_paths(spec)
     return spec.to_dict() | {"webhooks": _webhooks()}

@@ -48,15 +48,19 @@ def _visible(public_id: str, *, lock: bool = False) -> VictimRequest:
 def _item(item: VictimRequest, case: Case) -> dict:
     """A request as listed: never the victim's name, contact details or answers."""
     return {
-        "id": item.public_id, "reference": item.reference, "kind": item.kind,
-        "scheme": item.scheme, "status": item.status,
+        "id": item.public_id,
+        "reference": item.reference,
+        "kind": item.kind,
+        "scheme": item.scheme,
+        "status": item.status,
         "case": {"id": case.public_id, "reference": case.reference},
-        "submitted_at": item.submitted_at, "updated_at": item.updated_at,
+        "submitted_at": item.submitted_at,
+        "updated_at": item.updated_at,
         "next_statuses": service.machine(item).next_for(item.status, states.AGENCY),
         "document": url_for(
             "partners.get_request_document", public_id=item.public_id, _external=True
         ),
-    }  # fmt: skip
+    }
 
 
 @bp.get("/api/v1/requests")
@@ -72,11 +76,15 @@ def list_requests():
         select(VictimRequest, Case)
         .join(Case, Case.id == VictimRequest.case_id)
         .options(defer(VictimRequest.answers), defer(VictimRequest.document))  # not decrypted
-        .where(VictimRequest.agency_id == _agency().id, VictimRequest.status != "draft",
-               VictimRequest.status.in_(wanted), VictimRequest.id > after)
+        .where(
+            VictimRequest.agency_id == _agency().id,
+            VictimRequest.status != "draft",
+            VictimRequest.status.in_(wanted),
+            VictimRequest.id > after,
+        )
         .order_by(VictimRequest.id)
         .limit(limit + 1)
-    )  # fmt: skip
+    )
     if args["kind"]:
         query = query.where(VictimRequest.kind == args["kind"])
     rows = db.session.execute(query).all()
@@ -126,13 +134,16 @@ def post_request_status(public_id: str):
     machine = service.machine(item)
     if data["status"] not in machine.statuses:
         raise ValidationError(
-            {"status": [f"Not a status of a {item.kind} request: use one of "
-                        f"{', '.join(s for s in machine.statuses if s != 'draft')}."]}
-        )  # fmt: skip
+            {
+                "status": [
+                    f"Not a status of a {item.kind} request: use one of "
+                    f"{', '.join(s for s in machine.statuses if s != 'draft')}."
+                ]
+            }
+        )
 
     def handler() -> tuple[dict, int]:
-        service.change_status(item, data["status"], states.AGENCY, agency=agency,
-                              note=data["note"])  # fmt: skip
+        service.change_status(item, data["status"], states.AGENCY, agency=agency, note=data["note"])
         # The answer is kept for repeats, unencrypted: the item only, never answers or notes.
         case = db.session.get_one(Case, item.case_id)
         return RequestSchema().dump(_item(item, case)), 200

@@ -186,16 +186,22 @@ def post_batch():
             if data["case"] in found:
                 known.append((index, data))
             else:
-                results[index] = {"index": index, "status": "invalid",
-                                  "detail": {"case": ["No case with that reference."]}}  # fmt: skip
+                results[index] = {
+                    "index": index,
+                    "status": "invalid",
+                    "detail": {"case": ["No case with that reference."]},
+                }
         # One statement for the batch; an id sent twice in one batch is stored once.
         created = cases.record_events(client.agency, [(found[d["case"]], d) for _i, d in known])
         first_seen: set[str] = set()
         for index, data in known:
             new = created[data["id"]] and data["id"] not in first_seen
             first_seen.add(data["id"])
-            results[index] = {"index": index, "status": "created" if new else "duplicate",
-                              "id": data["id"]}  # fmt: skip
+            results[index] = {
+                "index": index,
+                "status": "created" if new else "duplicate",
+                "id": data["id"],
+            }
         return {"results": results}, 200
 
     return idempotent(client, handler)
@@ -268,20 +274,31 @@ def get_entitlements():
     query = (
         select(CaseEntitlement, Case.reference)
         .join(Case, Case.id == CaseEntitlement.case_id)
-        .where(Case.agency_id == agency.id, CaseEntitlement.status.in_(wanted),
-               CaseEntitlement.id > after)
+        .where(
+            Case.agency_id == agency.id,
+            CaseEntitlement.status.in_(wanted),
+            CaseEntitlement.id > after,
+        )
         .order_by(CaseEntitlement.id)
         .limit(limit + 1)
-    )  # fmt: skip
+    )
     if args["case"]:
         query = query.where(Case.reference == args["case"])
     rows = db.session.execute(query).all()
     items = [
-        {"case": reference, "duty": e.rule_id, "right": e.right, "kind": e.kind,
-         "duty_holder": e.duty_holder, "status": e.status, "due_at": e.due_at,
-         "met_at": e.met_at, "victim_says_not_told": e.not_told_at is not None}
+        {
+            "case": reference,
+            "duty": e.rule_id,
+            "right": e.right,
+            "kind": e.kind,
+            "duty_holder": e.duty_holder,
+            "status": e.status,
+            "due_at": e.due_at,
+            "met_at": e.met_at,
+            "victim_says_not_told": e.not_told_at is not None,
+        }
         for e, reference in rows[:limit]
-    ]  # fmt: skip
+    ]
     body = {
         "items": EntitlementSchema(many=True).dump(items),
         "next": str(rows[limit - 1][0].id) if len(rows) > limit else None,

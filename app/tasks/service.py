@@ -24,10 +24,16 @@ def open_task(
 ) -> bool:
     """Open a task once per cause (`key`); False if it already exists."""
     row = {
-        "public_id": new_public_id(), "dedupe_key": key, "kind": kind, "reason": reason,
-        "user_id": user_id, "case_id": case_id, "milestone_id": milestone_id,
-        "status": "open", "created_at": utcnow(),
-    }  # fmt: skip
+        "public_id": new_public_id(),
+        "dedupe_key": key,
+        "kind": kind,
+        "reason": reason,
+        "user_id": user_id,
+        "case_id": case_id,
+        "milestone_id": milestone_id,
+        "status": "open",
+        "created_at": utcnow(),
+    }
     return bool(insert_new(NavigatorTask, [row], unique=("dedupe_key",), returning=("id",)))
 
 

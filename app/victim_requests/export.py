@@ -19,8 +19,10 @@ def _history(subject: str, subject_id: int) -> list[dict]:
         .where(StatusChange.subject == subject, StatusChange.subject_id == subject_id)
         .order_by(StatusChange.at, StatusChange.id)
     )
-    return [{"at": iso(r.at), "from": r.from_status, "to": r.to_status, "by": r.actor,
-             "note": r.note} for r in rows]  # fmt: skip
+    return [
+        {"at": iso(r.at), "from": r.from_status, "to": r.to_status, "by": r.actor, "note": r.note}
+        for r in rows
+    ]
 
 
 def requests_export(user: User) -> dict[str, Any]:
@@ -38,24 +40,38 @@ def requests_export(user: User) -> dict[str, Any]:
     )
     return {
         "requests": [
-            {"reference": r.reference, "kind": r.kind, "status": r.status, "answers": r.answers,
-             "created_at": iso(r.created_at), "sent_at": iso(r.submitted_at),
-             "document": f"{r.reference}.pdf" if r.document else None,
-             "history": _history("request", r.id)}
+            {
+                "reference": r.reference,
+                "kind": r.kind,
+                "status": r.status,
+                "answers": r.answers,
+                "created_at": iso(r.created_at),
+                "sent_at": iso(r.submitted_at),
+                "document": f"{r.reference}.pdf" if r.document else None,
+                "history": _history("request", r.id),
+            }
             for r in requests
         ],
         "referrals": [
-            {"reference": r.reference, "service": r.service_id, "status": r.status,
-             "shared_with_your_consent": r.shared, "consented_at": iso(r.consented_at),
-             "history": _history("referral", r.id)}
+            {
+                "reference": r.reference,
+                "service": r.service_id,
+                "status": r.status,
+                "shared_with_your_consent": r.shared,
+                "consented_at": iso(r.consented_at),
+                "history": _history("referral", r.id),
+            }
             for r in referrals
         ],
         "messages": [
-            {"at": iso(m.created_at), "from": "you" if m.from_victim else "the hub team",
-             "text": m.body}
+            {
+                "at": iso(m.created_at),
+                "from": "you" if m.from_victim else "the hub team",
+                "text": m.body,
+            }
             for m in messages
         ],
         "calls_with_the_hub_team": [
             {"at": iso(c.created_at), "outcome": c.outcome, "note": c.note} for c in calls
         ],
-    }  # fmt: skip
+    }

@@ -28,16 +28,18 @@ def thread(victim: User, limit: int = 200) -> list[Message]:
 
 
 def post_from_victim(victim: User, body: str) -> Message:
-    message = Message(victim_id=victim.id, author_id=victim.id, from_victim=True, body=body,
-                      created_at=utcnow())  # fmt: skip
+    message = Message(
+        victim_id=victim.id, author_id=victim.id, from_victim=True, body=body, created_at=utcnow()
+    )
     db.session.add(message)
     return message
 
 
 def post_from_navigator(navigator: User, victim: User, body: str) -> Message:
     now = utcnow()
-    message = Message(victim_id=victim.id, author_id=navigator.id, from_victim=False, body=body,
-                      created_at=now)  # fmt: skip
+    message = Message(
+        victim_id=victim.id, author_id=navigator.id, from_victim=False, body=body, created_at=now
+    )
     db.session.add(message)
     db.session.flush()
     # The victim's messages up to now count as answered.
@@ -54,20 +56,25 @@ def mark_read_by_victim(victim: User) -> None:
     db.session.execute(
         update(Message)
         .where(
-            Message.victim_id == victim.id, Message.from_victim.is_(False),
+            Message.victim_id == victim.id,
+            Message.from_victim.is_(False),
             Message.read_at.is_(None),
         )
         .values(read_at=utcnow())
-    )  # fmt: skip
+    )
 
 
 def unread_for_victim(victim: User) -> int:
-    return db.session.scalar(
-        select(func.count()).where(
-            Message.victim_id == victim.id, Message.from_victim.is_(False),
-            Message.read_at.is_(None),
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                Message.victim_id == victim.id,
+                Message.from_victim.is_(False),
+                Message.read_at.is_(None),
+            )
         )
-    ) or 0  # fmt: skip
+        or 0
+    )
 
 
 def report_not_told(victim: User, about: str, case_id: int | None) -> Message:
@@ -76,6 +83,7 @@ def report_not_told(victim: User, about: str, case_id: int | None) -> Message:
     message = post_from_victim(victim, about)
     db.session.flush()
     key = f"not-told-message:{message.public_id}"
-    open_task(kind="not_told", reason="victim_not_told", key=key, user_id=victim.id,
-              case_id=case_id)  # fmt: skip
+    open_task(
+        kind="not_told", reason="victim_not_told", key=key, user_id=victim.id, case_id=case_id
+    )
     return message

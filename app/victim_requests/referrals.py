@@ -77,9 +77,13 @@ def check(
 
 
 def create(
-    user: User, item: Service, chosen: Collection[str], offered: dict[str, str], needs: str,
+    user: User,
+    item: Service,
+    chosen: Collection[str],
+    offered: dict[str, str],
+    needs: str,
     case_id: int | None,
-) -> Referral:  # fmt: skip
+) -> Referral:
     """Record the consent (exactly the fields ticked, with their values) and send."""
     shared = {field: offered[field] for field in FIELDS if field in chosen and field in offered}
     if needs:
@@ -87,20 +91,34 @@ def create(
     now = utcnow()
     address = address_for(item)
     referral = Referral(
-        reference=new_reference("REF"), user_id=user.id, case_id=case_id, service_id=item.id,
-        channel="email" if address else "navigator", address=address, shared=shared,
-        consent_fields=sorted(shared), consented_at=now, status="requested", created_at=now,
+        reference=new_reference("REF"),
+        user_id=user.id,
+        case_id=case_id,
+        service_id=item.id,
+        channel="email" if address else "navigator",
+        address=address,
+        shared=shared,
+        consent_fields=sorted(shared),
+        consented_at=now,
+        status="requested",
+        created_at=now,
         updated_at=now,
-    )  # fmt: skip
+    )
     db.session.add(referral)
     db.session.flush()
     _record(referral, None, "requested", states.VICTIM, user=user, subject="referral")
     if address:  # the worker e-mails it; a navigator does the others from the console
-        outbox.queue_messages([{
-            "dedupe_key": f"referral:{referral.public_id}", "kind": "referral",
-            "channel": "referral", "payload": {"referral": referral.public_id},
-            "not_before": now,
-        }])  # fmt: skip
+        outbox.queue_messages(
+            [
+                {
+                    "dedupe_key": f"referral:{referral.public_id}",
+                    "kind": "referral",
+                    "channel": "referral",
+                    "payload": {"referral": referral.public_id},
+                    "not_before": now,
+                }
+            ]
+        )
     return referral
 
 
@@ -119,9 +137,13 @@ def of(user: User) -> list[Referral]:
 
 
 def change_status(
-    referral: Referral, target: str, actor: str, *, user: User | None = None,
+    referral: Referral,
+    target: str,
+    actor: str,
+    *,
+    user: User | None = None,
     note: str | None = None,
-) -> None:  # fmt: skip
+) -> None:
     states.REFERRAL.check(referral.status, target, actor)
     before = referral.status
     referral.status, referral.updated_at = target, utcnow()
@@ -151,16 +173,25 @@ def compose_email(referral: Referral) -> tuple[str, str]:
 
     found = service(referral.service_id)
     with force_locale("en"):
-        lines = [f"{SHARED_FIELDS[field]}: {value}" for field, value in referral.shared.items()
-                 if field in SHARED_FIELDS]  # fmt: skip
+        lines = [
+            f"{SHARED_FIELDS[field]}: {value}"
+            for field, value in referral.shared.items()
+            if field in SHARED_FIELDS
+        ]
         name = found.name if found else referral.service_id
         subject = f"Referral {referral.reference} from the Victim Care Hub"
-        body = "\n".join([
-            f"To {name},", "",
-            "A person using the Victim Care Hub has asked us to refer them to you. They agreed "
-            f"on {referral.consented_at:%d %B %Y} to share these details with you, and nothing "
-            "else:", "", *lines, "",
-            "Please contact them only in the way and at the times given. If you cannot help, "
-            f"reply to this e-mail quoting {referral.reference} so that we can tell them.",
-        ])  # fmt: skip
+        body = "\n".join(
+            [
+                f"To {name},",
+                "",
+                "A person using the Victim Care Hub has asked us to refer them to you. They agreed "
+                f"on {referral.consented_at:%d %B %Y} to share these details with you, and nothing "
+                "else:",
+                "",
+                *lines,
+                "",
+                "Please contact them only in the way and at the times given. If you cannot help, "
+                f"reply to this e-mail quoting {referral.reference} so that we can tell them.",
+            ]
+        )
     return subject, body

@@ -93,9 +93,13 @@ def history(subject: str, subject_id: int) -> list[StatusChange]:
 
 
 def start_draft(
-    user: User, link: CaseVictim, kind: str, *, scheme: str | None = None,
+    user: User,
+    link: CaseVictim,
+    kind: str,
+    *,
+    scheme: str | None = None,
     decision_id: int | None = None,
-) -> VictimRequest:  # fmt: skip
+) -> VictimRequest:
     """The victim's open draft of this kind for this case (and decision), or a new one: pressing
     "start" twice, or on two devices, never makes two drafts."""
     query = select(VictimRequest).where(
@@ -113,18 +117,29 @@ def start_draft(
     answers = {}
     if kind == "vps":  # the likely answer; the first page asks
         earlier = db.session.scalar(
-            select(VictimRequest.id).where(
-                VictimRequest.case_victim_id == link.id, VictimRequest.kind == "vps",
+            select(VictimRequest.id)
+            .where(
+                VictimRequest.case_victim_id == link.id,
+                VictimRequest.kind == "vps",
                 VictimRequest.status.not_in(("draft", "withdrawn")),
-            ).limit(1)
-        )  # fmt: skip
+            )
+            .limit(1)
+        )
         answers["kind"] = "update" if earlier else "make"
         answers["statement_language"] = user.language
     item = VictimRequest(
-        reference=new_reference(kind.upper()), kind=kind, user_id=user.id,
-        case_victim_id=link.id, case_id=link.case_id, scheme=scheme, decision_id=decision_id,
-        status="draft", answers=answers, created_at=now, updated_at=now,
-    )  # fmt: skip
+        reference=new_reference(kind.upper()),
+        kind=kind,
+        user_id=user.id,
+        case_victim_id=link.id,
+        case_id=link.case_id,
+        scheme=scheme,
+        decision_id=decision_id,
+        status="draft",
+        answers=answers,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(item)
     db.session.flush()
     _record(item, None, "draft", states.VICTIM, user=user)
@@ -155,16 +170,29 @@ def review_decisions(case_id: int, enhanced: bool | None) -> list[vrr.Decision]:
 
 
 def _record(
-    item, before: str | None, after: str, actor: str, *, user: User | None = None,
-    agency: Agency | None = None, note: str | None = None, subject: str = "request",
-) -> None:  # fmt: skip
+    item,
+    before: str | None,
+    after: str,
+    actor: str,
+    *,
+    user: User | None = None,
+    agency: Agency | None = None,
+    note: str | None = None,
+    subject: str = "request",
+) -> None:
     db.session.add(
         StatusChange(
-            subject=subject, subject_id=item.id, from_status=before, to_status=after,
-            actor=actor, actor_user_id=user.id if user else None,
-            actor_agency_id=agency.id if agency else None, note=note or None, at=utcnow(),
+            subject=subject,
+            subject_id=item.id,
+            from_status=before,
+            to_status=after,
+            actor=actor,
+            actor_user_id=user.id if user else None,
+            actor_agency_id=agency.id if agency else None,
+            note=note or None,
+            at=utcnow(),
         )
-    )  # fmt: skip
+    )
 
 
 def route_to(item: VictimRequest) -> Agency:
@@ -199,18 +227,27 @@ def case_of(item: VictimRequest) -> Case:
 def tell_agency(item: VictimRequest, agency: Agency, event: str) -> None:
     case = case_of(item)
     data = {
-        "request": item.public_id, "reference": item.reference, "kind": item.kind,
-        "status": item.status, "case": case.public_id, "case_reference": case.reference,
-    }  # fmt: skip
+        "request": item.public_id,
+        "reference": item.reference,
+        "kind": item.kind,
+        "status": item.status,
+        "case": case.public_id,
+        "case_reference": case.reference,
+    }
     key = f"{event}:{item.public_id}:{item.status}"
     agency_messages.queue_webhook(agency, event, data, key)
     agency_messages.queue_agency_email(agency, event, {"count": 1}, key)
 
 
 def change_status(
-    item: VictimRequest, target: str, actor: str, *, user: User | None = None,
-    agency: Agency | None = None, note: str | None = None,
-) -> None:  # fmt: skip
+    item: VictimRequest,
+    target: str,
+    actor: str,
+    *,
+    user: User | None = None,
+    agency: Agency | None = None,
+    note: str | None = None,
+) -> None:
     """Move a sent request on, by the state machine's rules; the victim is told (neutrally, at
     their safe times) and, when the victim withdraws it, so is the agency."""
     machine(item).check(item.status, target, actor)

@@ -15,8 +15,12 @@ MAX_CHARACTERS: Final = 20_000  # the whole statement, all its parts together
 
 # The parts of the statement itself (the victim's words about the harm), in order.
 STATEMENT_PARTS: Final = (
-    "effects_physical", "effects_emotional", "effects_financial", "effects_family", "concerns",
-)  # fmt: skip
+    "effects_physical",
+    "effects_emotional",
+    "effects_financial",
+    "effects_family",
+    "concerns",
+)
 READING: Final = ("self", "someone_else", "not_read", "undecided")
 YES_NO: Final = ("yes", "no")
 

@@ -57,11 +57,22 @@ def start_provider(directory: Path, *, port: int, app_base: str) -> tuple[subpro
     private_key, public_jwks = make_client_keys(directory)
     log = directory / "provider.log"
     process = _spawn(
-        [node, str(PROVIDER_SCRIPT), "--port", str(port), "--client-id", CLIENT_ID,
-         "--client-jwks", str(public_jwks), "--redirect-uri", app_base + CALLBACK_PATH,
-         "--post-logout-redirect-uri", app_base + POST_LOGOUT_PATH],
+        [
+            node,
+            str(PROVIDER_SCRIPT),
+            "--port",
+            str(port),
+            "--client-id",
+            CLIENT_ID,
+            "--client-jwks",
+            str(public_jwks),
+            "--redirect-uri",
+            app_base + CALLBACK_PATH,
+            "--post-logout-redirect-uri",
+            app_base + POST_LOGOUT_PATH,
+        ],
         log,
-    )  # fmt: skip
+    )
     issuer = f"http://127.0.0.1:{port}"
     wait_until_up(issuer + "/.well-known/openid-configuration", process, "the provider", log)
     settings = {
@@ -77,13 +88,25 @@ def start_app(database: Path, *, port: int, env: dict[str, str]) -> subprocess.P
     """A migrated hub under gunicorn, as the e2e live server is, with `env` added."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "LOG_REQUESTS": "0", **env}
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "flask"), "--app", "app", "db", "upgrade"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [str(bin_dir / "flask"), "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     log = database.with_name("gunicorn.log")
     process = _spawn(
-        [str(bin_dir / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "app:create_app()"],
-        log, env,
-    )  # fmt: skip
+        [
+            str(bin_dir / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
+        log,
+        env,
+    )
     wait_until_up(f"http://127.0.0.1:{port}/healthz", process, "the e2e server (OIDC)", log)
     return process

@@ -26,8 +26,13 @@ def upgrade():
         batch_op.drop_constraint("uq_case_entitlement_public_id", type_="unique")
         batch_op.drop_constraint("fk_case_entitlement_trigger_id_milestone", type_="foreignkey")
         batch_op.drop_column("public_id")
-    op.create_index("ix_case_entitlement_open", "case_entitlement", ["status", "due_at"],
-                    postgresql_where=sa.text(OPEN), sqlite_where=sa.text(OPEN))  # fmt: skip
+    op.create_index(
+        "ix_case_entitlement_open",
+        "case_entitlement",
+        ["status", "due_at"],
+        postgresql_where=sa.text(OPEN),
+        sqlite_where=sa.text(OPEN),
+    )
 
 
 def downgrade():

@@ -223,11 +223,23 @@ METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})
 # Rows that end the session they are sent with: each is sent with a session of its own.
 SESSION_ENDING = {"accounts.sign_out", "accounts.sign_out_everywhere"}
 # Rows whose URL names victim_a's own objects (see `world`), not nobody's.
-OWN_CASE = {"cases.timeline", "rights.case_rights", "cases.confirm_seen", "rights.not_told",
-            "requests.start_statement", "requests.review_start"}  # fmt: skip
-OWN_REQUEST = {"requests.statement_step", "requests.request_page", "requests.request_document",
-               "requests.withdraw_request", "navigator.request_status", "navigator.chase",
-               "navigator.request_document"}  # fmt: skip
+OWN_CASE = {
+    "cases.timeline",
+    "rights.case_rights",
+    "cases.confirm_seen",
+    "rights.not_told",
+    "requests.start_statement",
+    "requests.review_start",
+}
+OWN_REQUEST = {
+    "requests.statement_step",
+    "requests.request_page",
+    "requests.request_document",
+    "requests.withdraw_request",
+    "navigator.request_status",
+    "navigator.chase",
+    "navigator.request_document",
+}
 OWN_ACCOUNT = {"navigator.victim", "navigator.reply", "navigator.record_call"}
 
 
@@ -245,8 +257,9 @@ def matrix_app(app, tmp_path_factory):
     """The session's database, with a copy of the content: an editor's POST may save a page."""
     content = tmp_path_factory.mktemp("matrix") / "content"
     shutil.copytree(ROOT / "content", content)
-    made = make_app(app.config["SQLALCHEMY_DATABASE_URI"], CONTENT_DIR=content,
-                    CONTENT_RELOAD_SECONDS=0)  # fmt: skip
+    made = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"], CONTENT_DIR=content, CONTENT_RELOAD_SECONDS=0
+    )
     with made.app_context():
         yield made
 
@@ -271,8 +284,13 @@ def world(matrix_app):
     these, so a row answers differently for their owner, another victim and staff."""
     owner = signed_in(matrix_app, "victim_a")
     case, link = create_linked_case(user=owner.user)
-    milestone = Milestone(case_id=case.id, agency_id=case.agency_id, agency_event_id="matrix",
-                          type="charged", occurred_at=utcnow())  # fmt: skip
+    milestone = Milestone(
+        case_id=case.id,
+        agency_id=case.agency_id,
+        agency_event_id="matrix",
+        type="charged",
+        occurred_at=utcnow(),
+    )
     db.session.add(milestone)
     db.session.commit()
     # A draft statement, started as the victim starts one (its URL names the new request).
@@ -301,8 +319,9 @@ def send(client, method: str, url: str):
         return client.get(url)
     # With the session's CSRF token, in the form and the header (htmx sends it so): the request
     # reaches the view's own access check, as a real browser's would.
-    return client.open(url, method=method, data={"csrf_token": client.csrf},
-                       headers={"X-CSRFToken": client.csrf})  # fmt: skip
+    return client.open(
+        url, method=method, data={"csrf_token": client.csrf}, headers={"X-CSRFToken": client.csrf}
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -363,11 +363,17 @@ def test_extra_posted_fields_are_ignored(client):
         client,
         "/account/profile",
         {
-            "preferred_name": "Sam", "language": "en", "contact_channel": "email",
-            "safe_days": ["mon"], "safe_from": "09:00", "safe_to": "17:00",
-            "may_name_hub": "no", "role": "admin", "email": "taken@example.org",
+            "preferred_name": "Sam",
+            "language": "en",
+            "contact_channel": "email",
+            "safe_days": ["mon"],
+            "safe_from": "09:00",
+            "safe_to": "17:00",
+            "may_name_hub": "no",
+            "role": "admin",
+            "email": "taken@example.org",
         },
-    )  # fmt: skip
+    )
     db.session.refresh(user)
     assert user.role == Role.VICTIM and user.email != "taken@example.org"
 

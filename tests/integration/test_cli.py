@@ -24,8 +24,12 @@ def test_content_check_fails_on_errors(tmp_path, database_url):
     app = make_app(database_url, CONTENT_DIR=tmp_path)
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 1
-    for expected in ("broken link to /guidance/nowhere", "heading level skipped: h2 then h4",
-                     "unknown right number", "missing front matter: sources"):  # fmt: skip
+    for expected in (
+        "broken link to /guidance/nowhere",
+        "heading level skipped: h2 then h4",
+        "unknown right number",
+        "missing front matter: sources",
+    ):
         assert expected in result.output
     assert "4 errors" in result.output
 

@@ -25,21 +25,38 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def make_case(agency, *, borough="Camden", crime="burglary", enhanced=False, events=()):
-    case = Case(agency_id=agency.id, reference=f"K-{uuid.uuid4().hex[:6]}", crime_type=crime,
-                borough=borough, enhanced=enhanced)  # fmt: skip
+    case = Case(
+        agency_id=agency.id,
+        reference=f"K-{uuid.uuid4().hex[:6]}",
+        crime_type=crime,
+        borough=borough,
+        enhanced=enhanced,
+    )
     db.session.add(case)
     db.session.flush()
     for type_, days_ago, extra in events:
-        cases.record_events(agency, [(case, {"id": str(uuid.uuid4()), "type": type_,
-                                             "occurred_at": NOW - dt.timedelta(days=days_ago),
-                                             **extra})])  # fmt: skip
+        cases.record_events(
+            agency,
+            [
+                (
+                    case,
+                    {
+                        "id": str(uuid.uuid4()),
+                        "type": type_,
+                        "occurred_at": NOW - dt.timedelta(days=days_ago),
+                        **extra,
+                    },
+                )
+            ],
+        )
     db.session.commit()
     return case
 
 
 def window() -> compliance.Filters:
-    return compliance.Filters(since=(NOW - dt.timedelta(days=60)).date(),
-                              until=(NOW + dt.timedelta(days=60)).date())  # fmt: skip
+    return compliance.Filters(
+        since=(NOW - dt.timedelta(days=60)).date(), until=(NOW + dt.timedelta(days=60)).date()
+    )
 
 
 def test_counts_by_agency_right_and_month_with_filters():
@@ -73,8 +90,11 @@ def test_median_days_late_counts_overdue_duties_until_now():
 
     evaluate_cases([case.id], NOW + dt.timedelta(days=20))
     db.session.commit()
-    lines = [line for line in compliance.report(window(), now=NOW + dt.timedelta(days=20))
-             if line.agency == agency.name and line.right == 6]  # fmt: skip
+    lines = [
+        line
+        for line in compliance.report(window(), now=NOW + dt.timedelta(days=20))
+        if line.agency == agency.name and line.right == 6
+    ]
     assert sum(line.missed for line in lines) == 1
     assert lines[0].median_days_late and lines[0].median_days_late > 10
 
@@ -116,11 +136,18 @@ def test_the_median_is_the_middle_of_the_days_late(app):
     later = NOW + dt.timedelta(days=30)
     evaluate_cases([c.id for c in cases], later)
     db.session.commit()
-    lines = [line for line in compliance.report(window(), now=later)
-             if line.agency == agency.name and line.right == 6]  # fmt: skip
-    rows = db.session.scalars(select(CaseEntitlement).where(
-        CaseEntitlement.case_id.in_([c.id for c in cases]), CaseEntitlement.right == 6,
-        CaseEntitlement.status == "overdue"))  # fmt: skip
+    lines = [
+        line
+        for line in compliance.report(window(), now=later)
+        if line.agency == agency.name and line.right == 6
+    ]
+    rows = db.session.scalars(
+        select(CaseEntitlement).where(
+            CaseEntitlement.case_id.in_([c.id for c in cases]),
+            CaseEntitlement.right == 6,
+            CaseEntitlement.status == "overdue",
+        )
+    )
     by_month: dict[str, list[float]] = {}
     for row in rows:
         due = row.due_at if row.due_at.tzinfo else row.due_at.replace(tzinfo=dt.UTC)

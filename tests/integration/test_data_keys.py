@@ -63,13 +63,20 @@ def read_back(item_id: int, user_id: int, agency_id: int) -> tuple:
     item = db.session.get(VictimRequest, item_id)
     user = db.session.get(User, user_id)
     agency = db.session.get(Agency, agency_id)
-    return (item.answers["physical"], item.document,
-            crypto.decrypt(user.totp_secret_encrypted),
-            crypto.decrypt(agency.webhook_secret))  # fmt: skip
+    return (
+        item.answers["physical"],
+        item.document,
+        crypto.decrypt(user.totp_secret_encrypted),
+        crypto.decrypt(agency.webhook_secret),
+    )
 
 
-EXPECTED = ("I cannot sleep since the burglary.", b"%PDF-1.4 the statement as sent",
-            "JBSWY3DPEHPK3PXP", "whsec_agency-secret")  # fmt: skip
+EXPECTED = (
+    "I cannot sleep since the burglary.",
+    b"%PDF-1.4 the statement as sent",
+    "JBSWY3DPEHPK3PXP",
+    "whsec_agency-secret",
+)
 
 
 def test_every_encrypted_column_is_found():
@@ -89,9 +96,12 @@ def test_setting_data_key_later_loses_nothing_and_rotation_moves_everything(app)
         assert "re-encrypted with the first DATA_KEY" in result.output
         # The new key alone now opens every value that was stored (other tests' rows too).
         only_new = crypto._fernet("new data key")
-        for table, column in (("victim_request", "answers"), ("victim_request", "document"),
-                              ("user_account", "totp_secret_encrypted"),
-                              ("agency", "webhook_secret")):  # fmt: skip
+        for table, column in (
+            ("victim_request", "answers"),
+            ("victim_request", "document"),
+            ("user_account", "totp_secret_encrypted"),
+            ("agency", "webhook_secret"),
+        ):
             row_id = {"victim_request": ids[0], "user_account": ids[1], "agency": ids[2]}[table]
             only_new.decrypt(raw(table, column, row_id).encode())
         # Run again: nothing left to change.

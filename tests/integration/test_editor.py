@@ -48,9 +48,13 @@ def form_fields(html: str) -> dict:
         r'<textarea[^>]*name="([a-z_]+)"[^>]*>(.*?)</textarea>', html, re.S
     ):
         fields[name] = (
-            value.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
-            .replace("&#39;", "'").replace("&amp;", "&").lstrip("\n")
-        )  # fmt: skip
+            value.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#34;", '"')
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+            .lstrip("\n")
+        )
     fields.pop("translation_reviewed", None)
     return fields
 

@@ -27,8 +27,9 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 def api(client):
     agency = create_agency()
     partner, secret = create_partner_client(agency=agency)
-    token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                        auth=(partner.client_id, secret)).json["access_token"]  # fmt: skip
+    token = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(partner.client_id, secret)
+    ).json["access_token"]
 
     def call(method, url, json=None):
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
@@ -43,20 +44,30 @@ def api(client):
 def statuses(reference: str) -> dict[str, str]:
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     db.session.expire_all()
-    return {e.rule_id: e.status for e in db.session.scalars(
-        select(CaseEntitlement).where(CaseEntitlement.case_id == case.id))}  # fmt: skip
+    return {
+        e.rule_id: e.status
+        for e in db.session.scalars(
+            select(CaseEntitlement).where(CaseEntitlement.case_id == case.id)
+        )
+    }
 
 
 def event(api, reference, type_, days_ago, **extra):
     when = (NOW - dt.timedelta(days=days_ago)).isoformat()
-    api("POST", f"/api/v1/cases/{reference}/events",
-        {"id": str(uuid.uuid4()), "type": type_, "occurred_at": when, **extra})  # fmt: skip
+    api(
+        "POST",
+        f"/api/v1/cases/{reference}/events",
+        {"id": str(uuid.uuid4()), "type": type_, "occurred_at": when, **extra},
+    )
 
 
 def test_an_event_stream_produces_the_expected_entitlements(api):
     ref = f"E-{uuid.uuid4().hex[:6]}"
-    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault", "offence_category": "violent",
-                                        "enhanced": False})  # fmt: skip
+    api(
+        "PUT",
+        f"/api/v1/cases/{ref}",
+        {"crime_type": "assault", "offence_category": "violent", "enhanced": False},
+    )
     event(api, ref, "reported", 0)
     got = statuses(ref)
     # Received just now: written confirmation is due (5 working days), not yet overdue.
@@ -102,11 +113,11 @@ def test_the_full_recompute_agrees_with_the_incremental_one(api, app):
         event(api, ref, type_, 3)
     before = statuses(ref)
     case = db.session.scalar(select(Case).where(Case.reference == ref))
-    db.session.execute(CaseEntitlement.__table__.delete().where(
-        CaseEntitlement.case_id == case.id))  # fmt: skip
+    db.session.execute(CaseEntitlement.__table__.delete().where(CaseEntitlement.case_id == case.id))
     db.session.commit()
-    result = CliRunner().invoke(app.cli, ["entitlements", "recompute", "--workers", "1"],
-                                catch_exceptions=False)  # fmt: skip
+    result = CliRunner().invoke(
+        app.cli, ["entitlements", "recompute", "--workers", "1"], catch_exceptions=False
+    )
     assert "cases evaluated" in result.output
     assert statuses(ref) == before
 
@@ -118,9 +129,14 @@ def test_the_victim_sees_their_rights_and_can_say_they_were_not_told(api, app):
     event(api, ref, "charged", 0)
     user = create_user()
     case = db.session.scalar(select(Case).where(Case.reference == ref))
-    link = CaseVictim(case_id=case.id, reference="V1", user_id=user.id, linked_at=NOW,
-                      invitation_reference=f"T{uuid.uuid4().hex[:8]}",
-                      invitation_expires_at=NOW)  # fmt: skip
+    link = CaseVictim(
+        case_id=case.id,
+        reference="V1",
+        user_id=user.id,
+        linked_at=NOW,
+        invitation_reference=f"T{uuid.uuid4().hex[:8]}",
+        invitation_expires_at=NOW,
+    )
     db.session.add(link)
     db.session.commit()
     browser = app.test_client()
@@ -130,8 +146,11 @@ def test_the_victim_sees_their_rights_and_can_say_they_were_not_told(api, app):
     assert "Your rights in this case" in page
     assert "To be told that someone was charged, and with what" in page
     assert "You can apply for criminal injuries compensation" in page
-    charged = db.session.scalar(select(CaseEntitlement).where(
-        CaseEntitlement.case_id == case.id, CaseEntitlement.rule_id == "r6-charged"))  # fmt: skip
+    charged = db.session.scalar(
+        select(CaseEntitlement).where(
+            CaseEntitlement.case_id == case.id, CaseEntitlement.rule_id == "r6-charged"
+        )
+    )
     response = post_form(browser, f"{url}/{charged.id}/not-told", {}, get_url=url)
     assert response.status_code == 302
     page = browser.get(response.location).get_data(as_text=True)
@@ -181,15 +200,25 @@ def test_alerts_tell_the_agency_escalate_and_tell_the_victim_of_time_limits(api,
     agency.contact_email = "victims-code@police.example"
     db.session.commit()
     ref = f"E-{uuid.uuid4().hex[:6]}"
-    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault", "enhanced": False,
-                                        "incident_date": NOW.date().isoformat()})  # fmt: skip
+    api(
+        "PUT",
+        f"/api/v1/cases/{ref}",
+        {"crime_type": "assault", "enhanced": False, "incident_date": NOW.date().isoformat()},
+    )
     user = create_user()
     user.safe_days, user.safe_from, user.safe_to = "mon,tue,wed,thu,fri,sat,sun", "00:00", "24:00"
     case = db.session.scalar(select(Case).where(Case.reference == ref))
-    db.session.add(CaseVictim(case_id=case.id, reference="V1", user_id=user.id, linked_at=NOW,
-                              invitation_reference=f"A{uuid.uuid4().hex[:8]}",
-                              date_of_birth=dt.date(1980, 5, 1),  # an adult: CICA's 2 years
-                              invitation_expires_at=NOW))  # fmt: skip
+    db.session.add(
+        CaseVictim(
+            case_id=case.id,
+            reference="V1",
+            user_id=user.id,
+            linked_at=NOW,
+            invitation_reference=f"A{uuid.uuid4().hex[:8]}",
+            date_of_birth=dt.date(1980, 5, 1),  # an adult: CICA's 2 years
+            invitation_expires_at=NOW,
+        )
+    )
     db.session.commit()
     event(api, ref, "reported", 0)
     event(api, ref, "suspect_arrested", 0)
@@ -197,28 +226,41 @@ def test_alerts_tell_the_agency_escalate_and_tell_the_victim_of_time_limits(api,
     later = NOW + dt.timedelta(days=21)  # the arrest duty is long overdue by then
     result = alerts.run(later)
     assert result["agencies_alerted"] >= 1 and result["duties_escalated"] >= 1
-    webhook = db.session.scalar(select(Notification).where(
-        Notification.agency_id == agency.id, Notification.channel == "webhook",
-        Notification.kind == "entitlements.attention"))  # fmt: skip
+    webhook = db.session.scalar(
+        select(Notification).where(
+            Notification.agency_id == agency.id,
+            Notification.channel == "webhook",
+            Notification.kind == "entitlements.attention",
+        )
+    )
     listed = {(i["case"], i["duty"]) for i in webhook.payload["data"]["items"]}
     assert (ref, "r6-suspect-arrested") in listed
     assert user.email not in str(webhook.payload)
     again = alerts.run(later + dt.timedelta(minutes=15))
     assert again["agencies_alerted"] == 0  # the same duties are not alerted twice
-    task = db.session.scalar(select(NavigatorTask).where(
-        NavigatorTask.case_id == case.id, NavigatorTask.reason == "duty_overdue"))  # fmt: skip
+    task = db.session.scalar(
+        select(NavigatorTask).where(
+            NavigatorTask.case_id == case.id, NavigatorTask.reason == "duty_overdue"
+        )
+    )
     assert task is not None and task.user_id == user.id
     # The agency's e-mail: counts and where to look, no case or victim details.
-    mail = db.session.scalar(select(Notification).where(
-        Notification.agency_id == agency.id, Notification.channel == "agencymail"))  # fmt: skip
+    mail = db.session.scalar(
+        select(Notification).where(
+            Notification.agency_id == agency.id, Notification.channel == "agencymail"
+        )
+    )
     assert delivery.deliver(mail.id, later) == "sent"
     [message] = [m for m in mail_sink() if m["To"] == agency.contact_email]
     text = message.get_content()
     assert "/api/v1/entitlements" in text and ref not in text and user.email not in text
     # The victim hears that a time limit (compensation) has started, in neutral words.
     alerts.run(NOW)
-    told = db.session.scalars(select(Notification).where(
-        Notification.user_id == user.id, Notification.kind == "time_limit")).all()  # fmt: skip
+    told = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == user.id, Notification.kind == "time_limit"
+        )
+    ).all()
     assert told and all(n.dedupe_key.startswith("window-") for n in told)
 
 
@@ -229,31 +271,46 @@ def test_agencies_read_their_own_entitlements_through_the_api(api, client):
     got = api("GET", f"/api/v1/entitlements?case={ref}&status=due").json
     assert {i["duty"] for i in got["items"]} >= {"r6-suspect-arrested"}
     assert all(i["case"] == ref for i in got["items"])
-    bad = client.get("/api/v1/entitlements?status=nonsense",
-                     headers={"Authorization": "Bearer nope"})  # fmt: skip
+    bad = client.get(
+        "/api/v1/entitlements?status=nonsense", headers={"Authorization": "Bearer nope"}
+    )
     assert bad.status_code == 401
     # Another agency sees none of them.
     other = create_agency(name="Other force")
     partner, secret = create_partner_client(agency=other)
-    token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                        auth=(partner.client_id, secret)).json["access_token"]  # fmt: skip
-    theirs = client.get(f"/api/v1/entitlements?case={ref}",
-                        headers={"Authorization": f"Bearer {token}"}).json  # fmt: skip
+    token = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(partner.client_id, secret)
+    ).json["access_token"]
+    theirs = client.get(
+        f"/api/v1/entitlements?case={ref}", headers={"Authorization": f"Bearer {token}"}
+    ).json
     assert theirs["items"] == []
-    wrong = client.get("/api/v1/entitlements?status=nonsense",
-                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    wrong = client.get(
+        "/api/v1/entitlements?status=nonsense", headers={"Authorization": f"Bearer {token}"}
+    )
     assert wrong.status_code == 422 and "status" in wrong.json["detail"]
 
 
 def test_the_per_event_path_matches_a_full_evaluation(api):
     """Evaluating only the rules an event can affect gives the same result as evaluating all."""
     ref = f"E-{uuid.uuid4().hex[:6]}"
-    api("PUT", f"/api/v1/cases/{ref}", {"crime_type": "assault", "offence_category": "violent",
-                                        "incident_date": NOW.date().isoformat()})  # fmt: skip
-    for type_, extra in [("reported", {}), ("suspect_arrested", {}), ("charged", {}),
-                         ("information_delivered", {"duty": "r6-charged"}),
-                         ("sentence", {"detail": {"months": 18, "uls_eligible": True}}),
-                         ("vcs_referral_made", {})]:  # fmt: skip
+    api(
+        "PUT",
+        f"/api/v1/cases/{ref}",
+        {
+            "crime_type": "assault",
+            "offence_category": "violent",
+            "incident_date": NOW.date().isoformat(),
+        },
+    )
+    for type_, extra in [
+        ("reported", {}),
+        ("suspect_arrested", {}),
+        ("charged", {}),
+        ("information_delivered", {"duty": "r6-charged"}),
+        ("sentence", {"detail": {"months": 18, "uls_eligible": True}}),
+        ("vcs_referral_made", {}),
+    ]:
         event(api, ref, type_, 1, **extra)
     incremental = statuses(ref)
     case = db.session.scalar(select(Case).where(Case.reference == ref))
@@ -265,12 +322,21 @@ def test_the_per_event_path_matches_a_full_evaluation(api):
 
 @pytest.mark.parametrize(
     "query",
-    ["after=10531499545842981897074900992", "status=", "limit=abc", "limit=0",
-     "case=" + "x" * 65, "after=-1"],
-)  # fmt: skip
+    [
+        "after=10531499545842981897074900992",
+        "status=",
+        "limit=abc",
+        "limit=0",
+        "case=" + "x" * 65,
+        "after=-1",
+    ],
+)
 def test_bad_entitlement_queries_are_422_with_the_field_named(api, client, query):
-    response = client.get(f"/api/v1/entitlements?{query}",
-                          headers={"Authorization": api("GET", "/api/v1/entitlements")
-                                   .request.headers["Authorization"]})  # fmt: skip
+    response = client.get(
+        f"/api/v1/entitlements?{query}",
+        headers={
+            "Authorization": api("GET", "/api/v1/entitlements").request.headers["Authorization"]
+        },
+    )
     assert response.status_code == 422
     assert query.split("=")[0] in response.json["detail"]

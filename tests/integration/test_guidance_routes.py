@@ -86,8 +86,14 @@ def test_step_by_step_lists_the_six_stages_in_order(client):
 
 def test_home_page_offers_the_situations(client):
     html = client.get("/").get_data(as_text=True)
-    for slug in ["are-you-safe-now", "how-to-report", "after-you-report", "going-to-court",
-                 "victim-contact-scheme", "your-rights"]:  # fmt: skip
+    for slug in [
+        "are-you-safe-now",
+        "how-to-report",
+        "after-you-report",
+        "going-to-court",
+        "victim-contact-scheme",
+        "your-rights",
+    ]:
         assert f'href="/guidance/{slug}"' in html
 
 

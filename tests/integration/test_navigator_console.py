@@ -46,17 +46,29 @@ def victim_with_everything():
     user.phone = "07700 900982"
     user.safe_days, user.safe_from, user.safe_to = "tue,thu", "10:00", "14:00"
     case, link = create_linked_case(user=user)
-    db.session.add(Milestone(case_id=case.id, agency_id=case.agency_id,
-                             agency_event_id=str(uuid.uuid4()), type="charged",
-                             occurred_at=dt.datetime.now(dt.UTC)))  # fmt: skip
+    db.session.add(
+        Milestone(
+            case_id=case.id,
+            agency_id=case.agency_id,
+            agency_event_id=str(uuid.uuid4()),
+            type="charged",
+            occurred_at=dt.datetime.now(dt.UTC),
+        )
+    )
     request = service.start_draft(user, link, "vps")
     service.submit(request, user, PDF)
     item = referrals.service(NAVIGATOR_CHANNEL)
-    referral = referrals.create(user, item, ["phone"], referrals.offered_values(user, None),
-                                "Help at court", case.id)  # fmt: skip
+    referral = referrals.create(
+        user, item, ["phone"], referrals.offered_values(user, None), "Help at court", case.id
+    )
     messages.post_from_victim(user, "Is there any news?\nThank you")
-    open_task(kind="contact_victim", reason="critical_update_unconfirmed",
-              key=f"test:{uuid.uuid4()}", user_id=user.id, case_id=case.id)  # fmt: skip
+    open_task(
+        kind="contact_victim",
+        reason="critical_update_unconfirmed",
+        key=f"test:{uuid.uuid4()}",
+        user_id=user.id,
+        case_id=case.id,
+    )
     db.session.commit()
     task = db.session.scalar(select(NavigatorTask).where(NavigatorTask.user_id == user.id))
     return {"user": user, "case": case, "request": request, "referral": referral, "task": task}
@@ -143,11 +155,19 @@ def test_assign_to_me_for_each_kind(app):
     navigator, browser = staff(app)
     made = victim_with_everything()
     user = made["user"]
-    items = [("request", made["request"].public_id), ("referral", made["referral"].public_id),
-             ("message", user.public_id), ("task", made["task"].public_id)]  # fmt: skip
+    items = [
+        ("request", made["request"].public_id),
+        ("referral", made["referral"].public_id),
+        ("message", user.public_id),
+        ("task", made["task"].public_id),
+    ]
     for kind, public_id in items:
-        response = post_form(browser, "/navigator/assign", {"kind": kind, "id": public_id},
-                             get_url="/navigator?kind=task")  # fmt: skip
+        response = post_form(
+            browser,
+            "/navigator/assign",
+            {"kind": kind, "id": public_id},
+            get_url="/navigator?kind=task",
+        )
         assert response.status_code == 302
         assert "done=assigned" in response.location
     mine = whole_queue(navigator, assigned="me")
@@ -161,8 +181,9 @@ def test_assign_to_me_for_each_kind(app):
     assert "Assigned to you." in page and user.email in page
     # Something that is not there (or not assignable) is not found.
     for kind, public_id in [("request", "nobodys-id-123"), ("elephant", user.public_id)]:
-        response = post_form(browser, "/navigator/assign", {"kind": kind, "id": public_id},
-                             get_url="/navigator")  # fmt: skip
+        response = post_form(
+            browser, "/navigator/assign", {"kind": kind, "id": public_id}, get_url="/navigator"
+        )
         assert response.status_code == 404
 
 
@@ -180,10 +201,17 @@ def test_htmx_gets_only_the_queue_block(app):
     # Assigning with htmx answers with the updated block, not a redirect.
     made = victim_with_everything()
     token = csrf_token(full)
-    response = browser.post("/navigator/assign", headers=HTMX, data={
-        "kind": "request", "id": made["request"].public_id, "filter_kind": "request",
-        "filter_assigned": "me", "csrf_token": token,
-    })  # fmt: skip
+    response = browser.post(
+        "/navigator/assign",
+        headers=HTMX,
+        data={
+            "kind": "request",
+            "id": made["request"].public_id,
+            "filter_kind": "request",
+            "filter_assigned": "me",
+            "csrf_token": token,
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "Assigned to you." in html and made["request"].reference in html
@@ -245,8 +273,9 @@ def test_a_navigator_moves_a_request_on_and_an_illegal_move_is_an_error(app):
     made = victim_with_everything()
     user, request = made["user"], made["request"]
     url = f"/navigator/requests/{request.public_id}/status"
-    response = post_form(browser, url, {"status": "received", "note": "Phoned the unit"},
-                         get_url=victim_url(user))  # fmt: skip
+    response = post_form(
+        browser, url, {"status": "received", "note": "Phoned the unit"}, get_url=victim_url(user)
+    )
     assert response.status_code == 302
     assert response.location.endswith(f"{victim_url(user)}?done=request_status#requests")
     db.session.expire_all()
@@ -268,8 +297,9 @@ def test_a_navigator_moves_a_request_on_and_an_illegal_move_is_an_error(app):
     page = browser.get(f"{victim_url(user)}?done=request_status").get_data(as_text=True)
     assert "status has been changed. The victim will see it" in page
     # "Used in court" cannot follow "received": the page again, with the error; nothing moved.
-    response = post_form(browser, url, {"status": "used_in_court", "note": "Keep me"},
-                         get_url=victim_url(user))  # fmt: skip
+    response = post_form(
+        browser, url, {"status": "used_in_court", "note": "Keep me"}, get_url=victim_url(user)
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     check_page(response.data)
@@ -291,14 +321,22 @@ def test_a_navigator_makes_a_referral_and_records_it(app):
     navigator, browser = staff(app)
     made = victim_with_everything()
     referral = made["referral"]
-    response = post_form(browser, f"/navigator/referrals/{referral.public_id}/status",
-                         {"status": "sent"}, get_url=victim_url(made["user"]))  # fmt: skip
+    response = post_form(
+        browser,
+        f"/navigator/referrals/{referral.public_id}/status",
+        {"status": "sent"},
+        get_url=victim_url(made["user"]),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert referrals.by_public_id(referral.public_id).status == "sent"
     assert audit_count("navigator_referral_status", navigator, made["user"]) == 1
-    response = post_form(browser, f"/navigator/referrals/{referral.public_id}/status",
-                         {"status": "sent"}, get_url=victim_url(made["user"]))  # fmt: skip
+    response = post_form(
+        browser,
+        f"/navigator/referrals/{referral.public_id}/status",
+        {"status": "sent"},
+        get_url=victim_url(made["user"]),
+    )
     assert response.status_code == 200 and "cannot go from" in response.get_data(as_text=True)
 
 
@@ -310,10 +348,12 @@ def test_chasing_the_agency_queues_a_signed_webhook_once_per_status(app):
     response = post_form(browser, url, {}, get_url=victim_url(made["user"]))
     assert response.status_code == 302 and "done=chased" in response.location
     hook = db.session.scalar(
-        select(Notification).where(Notification.channel == "webhook",
-                                   Notification.agency_id == case.agency_id,
-                                   Notification.kind == "request.chase")
-    )  # fmt: skip
+        select(Notification).where(
+            Notification.channel == "webhook",
+            Notification.agency_id == case.agency_id,
+            Notification.kind == "request.chase",
+        )
+    )
     assert hook is not None
     assert hook.payload["data"]["request"] == request.public_id
     assert audit_count("navigator_request_chased", navigator, made["user"]) == 1
@@ -328,8 +368,9 @@ def test_a_reply_is_sent_listed_and_a_bad_one_keeps_the_text(app):
     made = victim_with_everything()
     user = made["user"]
     url = f"/navigator/victims/{user.public_id}/messages"
-    response = post_form(browser, url, {"body": "We have asked the police.\r\nSpeak soon"},
-                         get_url=victim_url(user))  # fmt: skip
+    response = post_form(
+        browser, url, {"body": "We have asked the police.\r\nSpeak soon"}, get_url=victim_url(user)
+    )
     assert response.status_code == 302 and response.location.endswith("#messages")
     reply = db.session.scalar(
         select(Message).where(Message.victim_id == user.id, Message.from_victim.is_(False))
@@ -353,17 +394,25 @@ def test_recording_a_call(app):
     made = victim_with_everything()
     user = made["user"]
     url = f"/navigator/victims/{user.public_id}/calls"
-    response = post_form(browser, url, {"outcome": "unsafe_to_talk", "note": "Call back Thu"},
-                         get_url=victim_url(user))  # fmt: skip
+    response = post_form(
+        browser,
+        url,
+        {"outcome": "unsafe_to_talk", "note": "Call back Thu"},
+        get_url=victim_url(user),
+    )
     assert response.status_code == 302 and response.location.endswith("#calls")
     call = db.session.scalar(select(CallRecord).where(CallRecord.victim_id == user.id))
-    assert (call.outcome, call.note, call.navigator_id) == ("unsafe_to_talk", "Call back Thu",
-                                                            navigator.id)  # fmt: skip
+    assert (call.outcome, call.note, call.navigator_id) == (
+        "unsafe_to_talk",
+        "Call back Thu",
+        navigator.id,
+    )
     page = browser.get(response.location).get_data(as_text=True)
     assert "It was not safe for them to talk" in page and "Call back Thu" in page
     assert audit_count("navigator_call_recorded", navigator, user) == 1
-    response = post_form(browser, url, {"note": "No outcome"}, get_url=victim_url(user),
-                         headers=HTMX)  # fmt: skip
+    response = post_form(
+        browser, url, {"note": "No outcome"}, get_url=victim_url(user), headers=HTMX
+    )
     html = response.get_data(as_text=True)
     assert "Choose what happened on the call" in html and "No outcome</textarea>" in html
     assert html.lstrip().startswith('<section id="calls"')

@@ -34,18 +34,24 @@ def victim_with(count: int, navigators: list[User]) -> User:
     for i in range(count):
         case, link = create_linked_case(user=user, agency=create_agency(name=f"Agency {i}"))
         db.session.add_all(
-            Milestone(case_id=case.id, agency_id=case.agency_id, agency_event_id=str(uuid.uuid4()),
-                      type="charged", occurred_at=now - dt.timedelta(days=j))
+            Milestone(
+                case_id=case.id,
+                agency_id=case.agency_id,
+                agency_event_id=str(uuid.uuid4()),
+                type="charged",
+                occurred_at=now - dt.timedelta(days=j),
+            )
             for j in range(count)
-        )  # fmt: skip
+        )
         request = service.start_draft(user, link, "vps")
         service.submit(request, user, PDF)
         navigator = navigators[i % len(navigators)]
         service.change_status(request, "received", states.NAVIGATOR, user=navigator)
         request.assigned_to_id = navigator.id
         offered = referrals.offered_values(user, None)
-        referral = referrals.create(user, referrals.service(NAVIGATOR_CHANNEL), ["phone"],
-                                    offered, "Help", case.id)  # fmt: skip
+        referral = referrals.create(
+            user, referrals.service(NAVIGATOR_CHANNEL), ["phone"], offered, "Help", case.id
+        )
         referral.assigned_to_id = navigator.id
         referrals.change_status(referral, "sent", states.NAVIGATOR, user=navigator)
         if i % 2:
@@ -53,8 +59,13 @@ def victim_with(count: int, navigators: list[User]) -> User:
         else:
             messages.post_from_victim(user, f"Question {i}")
         desk.record_call(navigator, user, "spoke", f"Call {i}")
-        open_task(kind="contact_victim", reason="critical_update_unconfirmed",
-                  key=f"test:{uuid.uuid4()}", user_id=user.id, case_id=case.id)  # fmt: skip
+        open_task(
+            kind="contact_victim",
+            reason="critical_update_unconfirmed",
+            key=f"test:{uuid.uuid4()}",
+            user_id=user.id,
+            case_id=case.id,
+        )
         db.session.commit()
     return user
 

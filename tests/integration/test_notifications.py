@@ -42,8 +42,12 @@ def _empty_outbox(app_context):
 
 def victim(**fields):
     user = create_user()
-    for key, value in {"safe_days": "mon,tue,wed,thu,fri", "safe_from": "09:00",
-                       "safe_to": "17:00", **fields}.items():  # fmt: skip
+    for key, value in {
+        "safe_days": "mon,tue,wed,thu,fri",
+        "safe_from": "09:00",
+        "safe_to": "17:00",
+        **fields,
+    }.items():
         setattr(user, key, value)
     db.session.commit()
     case, _victim = create_linked_case(user=user)
@@ -152,14 +156,11 @@ def test_acknowledgements_and_opted_out_victims_get_no_message():
 
 def test_an_event_from_the_api_queues_in_the_same_transaction(client, app):
     """record_event queues; a rolled-back event leaves no message behind."""
-    user, case = victim(safe_days="mon,tue,wed,thu,fri,sat,sun", safe_from="00:00",
-                        safe_to="23:59")  # fmt: skip
-    cases.record_event(case.agency, case, {"id": "E-1", "type": "charged",
-                                           "occurred_at": utcnow()})  # fmt: skip
+    user, case = victim(safe_days="mon,tue,wed,thu,fri,sat,sun", safe_from="00:00", safe_to="23:59")
+    cases.record_event(case.agency, case, {"id": "E-1", "type": "charged", "occurred_at": utcnow()})
     db.session.rollback()
     assert queued(user) == []
-    cases.record_event(case.agency, case, {"id": "E-1", "type": "charged",
-                                           "occurred_at": utcnow()})  # fmt: skip
+    cases.record_event(case.agency, case, {"id": "E-1", "type": "charged", "occurred_at": utcnow()})
     db.session.commit()
     assert len(queued(user)) == 1
 
@@ -295,7 +296,11 @@ def test_a_release_asks_for_confirmation_and_an_unconfirmed_one_becomes_a_task(m
     assert escalate_unconfirmed(TUESDAY_10 + dt.timedelta(hours=25)) == 0  # once
     task = db.session.scalar(select(NavigatorTask).where(NavigatorTask.user_id == user.id))
     assert (task.reason, task.user_id, task.case_id, task.milestone_id) == (
-        "critical_update_unconfirmed", user.id, case.id, milestone.id)  # fmt: skip
+        "critical_update_unconfirmed",
+        user.id,
+        case.id,
+        milestone.id,
+    )
     # The agency is told too (queued; sent when it has a webhook URL).
     alert = db.session.scalar(select(Notification).where(Notification.channel == "webhook"))
     assert alert.kind == "update.unconfirmed" and alert.agency_id == case.agency_id
@@ -358,8 +363,9 @@ def test_webhooks_are_signed_and_retried(app, client, receiver):
 
     _user, case = victim()
     partner, secret = create_partner_client(agency=case.agency)
-    token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                        auth=(partner.client_id, secret)).json["access_token"]  # fmt: skip
+    token = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(partner.client_id, secret)
+    ).json["access_token"]
     url = f"http://127.0.0.1:{receiver.server_address[1]}/hub-alerts"
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "wh-1"}
     registered = client.put("/api/v1/webhook", json={"url": url}, headers=headers)
@@ -406,13 +412,14 @@ def test_a_signature_older_than_five_minutes_is_refused():
 
 def test_the_outbox_counts_match_after_a_batch(client):
     """A batch with duplicates queues one message per victim per coalescing window."""
-    user, case = victim(safe_days="mon,tue,wed,thu,fri,sat,sun", safe_from="00:00",
-                        safe_to="23:59")  # fmt: skip
+    user, case = victim(safe_days="mon,tue,wed,thu,fri,sat,sun", safe_from="00:00", safe_to="23:59")
     for n in range(3):
-        cases.record_event(case.agency, case, {"id": f"B-{n}", "type": "charged",
-                                               "occurred_at": utcnow()})  # fmt: skip
-        cases.record_event(case.agency, case, {"id": f"B-{n}", "type": "charged",
-                                               "occurred_at": utcnow()})  # fmt: skip
+        cases.record_event(
+            case.agency, case, {"id": f"B-{n}", "type": "charged", "occurred_at": utcnow()}
+        )
+        cases.record_event(
+            case.agency, case, {"id": f"B-{n}", "type": "charged", "occurred_at": utcnow()}
+        )
     db.session.commit()
     count = db.session.scalar(
         select(func.count()).select_from(Notification).where(Notification.user_id == user.id)

@@ -88,8 +88,15 @@ class FakeProvider:
         assert assertion["aud"] == ISSUER + "/token" and assertion["jti"]
         assert assertion["exp"] > time.time()
         now = int(time.time())
-        claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": auth["sub"], "iat": now,
-                  "exp": now + 120, "nonce": params["nonce"], "vot": "Cl.Cm"}  # fmt: skip
+        claims = {
+            "iss": ISSUER,
+            "aud": CLIENT_ID,
+            "sub": auth["sub"],
+            "iat": now,
+            "exp": now + 120,
+            "nonce": params["nonce"],
+            "vot": "Cl.Cm",
+        }
         claims.update(auth["token"])
         claims = {k: v for k, v in claims.items() if v is not None}
         id_token = jwt.encode({"alg": "RS256", "kid": "provider-1"}, claims, PROVIDER_KEY)
@@ -135,8 +142,11 @@ def provider(app, monkeypatch, tmp_path) -> FakeProvider:
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
     pem = tmp_path / "client-key.pem"
     pem.write_bytes(CLIENT_KEY.as_pem(private=True))
-    for name, value in {"OIDC_ISSUER": ISSUER, "OIDC_CLIENT_ID": CLIENT_ID,
-                        "OIDC_PRIVATE_KEY": str(pem)}.items():  # fmt: skip
+    for name, value in {
+        "OIDC_ISSUER": ISSUER,
+        "OIDC_CLIENT_ID": CLIENT_ID,
+        "OIDC_PRIVATE_KEY": str(pem),
+    }.items():
         monkeypatch.setitem(app.config, name, value)
     monkeypatch.delitem(app.extensions, "hub_oidc", raising=False)  # no client from another test
     yield fake
@@ -259,14 +269,26 @@ def test_an_existing_address_is_never_linked_silently(client, provider):
 
 
 def test_an_unverified_address_creates_no_account(client, provider):
-    response = finish(client, provider, start(client), sub="sub-unverified",
-                      email="unverified@example.org", verified=False)  # fmt: skip
+    response = finish(
+        client,
+        provider,
+        start(client),
+        sub="sub-unverified",
+        email="unverified@example.org",
+        verified=False,
+    )
     problem_page(client, response, "unverified")
     assert db.session.scalar(select(User).where(User.email == "unverified@example.org")) is None
     # An unverified address says nothing about an account that exists with it.
     create_user(email="exists@example.org")
-    response = finish(client, provider, start(client), sub="sub-unverified-2",
-                      email="exists@example.org", verified=False)  # fmt: skip
+    response = finish(
+        client,
+        provider,
+        start(client),
+        sub="sub-unverified-2",
+        email="exists@example.org",
+        verified=False,
+    )
     problem_page(client, response, "unverified")
 
 
@@ -349,8 +371,9 @@ def test_errors_from_the_provider_are_explained(client, provider, error, reason,
     ],
 )
 def test_a_refused_id_token_signs_nobody_in(client, provider, token):
-    response = finish(client, provider, start(client), sub="sub-refused",
-                      email="refused@example.org", **token)  # fmt: skip
+    response = finish(
+        client, provider, start(client), sub="sub-refused", email="refused@example.org", **token
+    )
     problem_page(client, response, "failed")
     assert db.session.scalar(select(User).where(User.email == "refused@example.org")) is None
     assert client.get("/account").status_code == 302

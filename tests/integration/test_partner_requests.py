@@ -20,8 +20,18 @@ pytestmark = pytest.mark.usefixtures("app_context")
 PDF = b"%PDF-1.4\n% a test statement\n%%EOF\n"
 ANSWERS = {"statement": "I could not sleep for months.", "read_aloud": "yes"}
 BOTH = "requests:read requests:write"
-LISTED = {"id", "reference", "kind", "scheme", "status", "case", "submitted_at", "updated_at",
-          "next_statuses", "document"}  # fmt: skip
+LISTED = {
+    "id",
+    "reference",
+    "kind",
+    "scheme",
+    "status",
+    "case",
+    "submitted_at",
+    "updated_at",
+    "next_statuses",
+    "document",
+}
 
 
 def partner(client, agency, scope=BOTH):
@@ -266,9 +276,12 @@ def test_received_then_taken_is_recorded_and_the_victim_told(police):
     assert all(n.payload == {} for n in told)  # neutral: nothing about the request
     history = police("GET", f"/api/v1/requests/{item.public_id}").json["history"]
     assert history[-1] == {
-        "from": "received", "to": "taken", "actor": "agency",
-        "at": history[-1]["at"], "note": "We will read it to the court.",
-    }  # fmt: skip
+        "from": "received",
+        "to": "taken",
+        "actor": "agency",
+        "at": history[-1]["at"],
+        "note": "We will read it to the court.",
+    }
 
 
 def test_a_victim_who_chose_no_messages_gets_none(police):

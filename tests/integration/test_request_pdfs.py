@@ -171,10 +171,12 @@ def test_a_long_statement_runs_over_several_pages_and_loses_nothing():
     assert text.count("ZANZIBAR") == 1
     assert f"Sentence {n - 1:04d} says how the nights have been since then. ZANZIBAR" in text
     # The closing line after it, on the last page (whose text ends with its header and footer).
-    assert text.endswith("since then. ZANZIBAR My choices Reading my statement in court I would "
-                         "like to read my statement aloud in court myself. The Victim Care Hub "
-                         "sent this statement on 24 November 2026, at the request of Amina "
-                         "Yusuf.")  # fmt: skip
+    assert text.endswith(
+        "since then. ZANZIBAR My choices Reading my statement in court I would "
+        "like to read my statement aloud in court myself. The Victim Care Hub "
+        "sent this statement on 24 November 2026, at the request of Amina "
+        "Yusuf."
+    )
 
 
 def test_a_word_longer_than_a_line_wraps_instead_of_running_off_the_page():
@@ -301,10 +303,20 @@ def test_unknown_or_missing_answers_are_left_out():
     # Nothing answered at all, and missing names and dates on a review.
     assert statement_pdf(statement()).startswith(b"%PDF")
     bare = ReviewDocument(
-        reference="VRR-8JD2KQ4P", scheme="other", case_reference="", agency_name="",
-        victim_name="", decision="unheard_of", decision_date=None, prompt_deadline=None,
-        last_deadline=None, reasons="", contact="", submitted_at=SUBMITTED, language="xx",
-    )  # fmt: skip
+        reference="VRR-8JD2KQ4P",
+        scheme="other",
+        case_reference="",
+        agency_name="",
+        victim_name="",
+        decision="unheard_of",
+        decision_date=None,
+        prompt_deadline=None,
+        last_deadline=None,
+        reasons="",
+        contact="",
+        submitted_at=SUBMITTED,
+        language="xx",
+    )
     text = flat("\n".join(pages(review_pdf(bare))))
     assert "VRR-8JD2KQ4P" in text and "unheard_of" not in text and "Time limits" not in text
 

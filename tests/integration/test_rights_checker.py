@@ -29,10 +29,16 @@ def walk(client, lang_prefix=""):
         {"step": "stage", "stage": "cps_stopped"},
         {"step": "under_18", "under_18": "no"},
         {"step": "needs", "needs": ["intimidated"]},
-        {"step": "when", "incident_date-day": "1", "incident_date-month": "3",
-         "incident_date-year": "2026", "decision_date-day": "20", "decision_date-month": "11",
-         "decision_date-year": "2026"},
-    ]  # fmt: skip
+        {
+            "step": "when",
+            "incident_date-day": "1",
+            "incident_date-month": "3",
+            "incident_date-year": "2026",
+            "decision_date-day": "20",
+            "decision_date-month": "11",
+            "decision_date-year": "2026",
+        },
+    ]
     response, html = post(client, {})
     for data in steps:
         response = client.post(f"{lang_prefix}/check-your-rights", data={**hidden(html), **data})
@@ -66,10 +72,20 @@ def test_a_missing_answer_is_explained_and_the_others_are_kept(client):
 
 
 def test_an_impossible_date_is_refused_politely(client):
-    data = {"crime": "fraud", "reported": "no", "under_18": "no", "vulnerable": "no",
-            "intimidated": "no", "targeted": "no", "_seen_needs": "yes"}  # fmt: skip
-    february_31 = {"incident_date-day": "31", "incident_date-month": "2",
-                   "incident_date-year": "2026"}  # fmt: skip
+    data = {
+        "crime": "fraud",
+        "reported": "no",
+        "under_18": "no",
+        "vulnerable": "no",
+        "intimidated": "no",
+        "targeted": "no",
+        "_seen_needs": "yes",
+    }
+    february_31 = {
+        "incident_date-day": "31",
+        "incident_date-month": "2",
+        "incident_date-year": "2026",
+    }
     response, html = post(client, {**data, "step": "when", **february_31})
     assert response.status_code == 400
     assert "Enter a real date in the past" in html
@@ -77,8 +93,9 @@ def test_an_impossible_date_is_refused_politely(client):
 
 def test_the_results_as_a_pdf(client):
     _response, html = walk(client)
-    form = re.search(r'<form method="post" action="/check-your-rights/pdf"[^>]*>(.*?)</form>',
-                     html, re.S).group(1)  # fmt: skip
+    form = re.search(
+        r'<form method="post" action="/check-your-rights/pdf"[^>]*>(.*?)</form>', html, re.S
+    ).group(1)
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
     response = client.post("/check-your-rights/pdf", data=fields)
     assert response.status_code == 200 and response.mimetype == "application/pdf"

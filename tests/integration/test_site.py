@@ -64,8 +64,13 @@ def test_security_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-                      "default-src 'self'", "script-src 'self' 'sha256-"):  # fmt: skip
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "default-src 'self'",
+        "script-src 'self' 'sha256-",
+    ):
         assert directive in csp
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -100,10 +105,13 @@ def test_no_third_party_requests_in_pages(client):
         assert not attr.startswith(("http://", "https://", "//")), attr
 
 
-@pytest.mark.parametrize(("path", "needle"), [
-    ("/guidance/your-rights.pdf", "Victim Care Hub"),
-    ("/ar/guidance/your-rights.pdf", "999"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "needle"),
+    [
+        ("/guidance/your-rights.pdf", "Victim Care Hub"),
+        ("/ar/guidance/your-rights.pdf", "999"),
+    ],
+)
 def test_pdf_download(client, path, needle):
     response = client.get(path)
     assert response.status_code == 200
@@ -111,8 +119,9 @@ def test_pdf_download(client, path, needle):
     assert response.data.startswith(b"%PDF")
     assert "attachment" in response.headers["Content-Disposition"]
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True,
-                              check=True).stdout.decode()  # fmt: skip
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+        ).stdout.decode()
         assert needle in text
 
 

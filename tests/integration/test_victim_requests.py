@@ -36,23 +36,29 @@ def victim(client):
 
 
 def _start_statement(client, link) -> str:
-    response = post_form(client, f"/account/cases/{link.public_id}/statement", {},
-                         get_url="/account/requests")  # fmt: skip
+    response = post_form(
+        client, f"/account/cases/{link.public_id}/statement", {}, get_url="/account/requests"
+    )
     assert response.status_code == 302
     return response.headers["Location"].rsplit("/statement/", 1)[0]
 
 
 def _page(client, base: str, step: str, data: dict, **kwargs):
-    return post_form(client, f"{base}/statement/{step}", data, get_url=f"{base}/statement/{step}",
-                     **kwargs)  # fmt: skip
+    return post_form(
+        client, f"{base}/statement/{step}", data, get_url=f"{base}/statement/{step}", **kwargs
+    )
 
 
 def test_a_statement_over_several_pages_is_saved_checked_sent_and_downloaded(client, victim):
     user, case, link = victim
     base = _start_statement(client, link)
     assert _page(client, base, "new-or-update", {"kind": "make"}).status_code == 302
-    response = _page(client, base, "physical", {"effects_physical": "I cannot sleep.\r\n\r\nMy arm"
-                                                 " still hurts.", "later": "1"})  # fmt: skip
+    response = _page(
+        client,
+        base,
+        "physical",
+        {"effects_physical": "I cannot sleep.\r\n\r\nMy arm still hurts.", "later": "1"},
+    )
     assert (
         "/account/requests/" in response.headers["Location"]
         and "saved=1" in response.headers["Location"]
@@ -81,12 +87,18 @@ def test_a_statement_over_several_pages_is_saved_checked_sent_and_downloaded(cli
     assert response.status_code == 302 and "sent=1" in response.headers["Location"]
     db.session.expire_all()
     assert item.status == "submitted" and item.agency_id == case.agency_id
-    history = db.session.scalars(select(StatusChange).where(StatusChange.subject_id == item.id,
-                                 StatusChange.subject == "request")).all()  # fmt: skip
+    history = db.session.scalars(
+        select(StatusChange).where(
+            StatusChange.subject_id == item.id, StatusChange.subject == "request"
+        )
+    ).all()
     assert [h.to_status for h in history] == ["draft", "submitted"]
     # The agency is told, by webhook and a detail-free e-mail, in the same transaction.
-    kinds = set(db.session.scalars(select(Notification.kind).where(
-        Notification.agency_id == case.agency_id)))  # fmt: skip
+    kinds = set(
+        db.session.scalars(
+            select(Notification.kind).where(Notification.agency_id == case.agency_id)
+        )
+    )
     assert "request.submitted" in kinds
     pdf = client.get(f"/account/requests/{item.public_id}/document")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -124,16 +136,24 @@ def test_bad_choices_keep_the_page_with_an_error(client, victim):
     base = _start_statement(client, link)
     html = _page(client, base, "reading", {"reading": "loudly"}).get_data(as_text=True)
     assert "Choose how you would like your statement used in court" in html
-    html = _page(client, base, "language", {"statement_language": "xx", "interpreter": "yes"}
-                 ).get_data(as_text=True)  # fmt: skip
+    html = _page(
+        client, base, "language", {"statement_language": "xx", "interpreter": "yes"}
+    ).get_data(as_text=True)
     assert "Choose the language of your statement" in html
     assert re.search(r'value="yes"\s+checked', html)
 
 
 def _decision(case, type_, days_ago, **kwargs):
     when = utcnow() - dt.timedelta(days=days_ago)
-    row = Milestone(case_id=case.id, agency_id=case.agency_id, agency_event_id=f"e-{type_}",
-                    type=type_, occurred_at=when, received_at=when, **kwargs)  # fmt: skip
+    row = Milestone(
+        case_id=case.id,
+        agency_id=case.agency_id,
+        agency_event_id=f"e-{type_}",
+        type=type_,
+        occurred_at=when,
+        received_at=when,
+        **kwargs,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -151,15 +171,22 @@ def test_a_review_after_a_decision_not_to_charge(client, victim):
     response = post_form(client, url, {"decision": str(nfa.id)}, get_url=url)
     assert response.status_code == 302
     base = response.headers["Location"].rsplit("/review/", 1)[0]
-    html = post_form(client, f"{base}/review/reasons", {"reasons": "  "},
-                     get_url=f"{base}/review/reasons").get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, f"{base}/review/reasons", {"reasons": "  "}, get_url=f"{base}/review/reasons"
+    ).get_data(as_text=True)
     assert "Tell us why you think the decision was wrong" in html
-    post_form(client, f"{base}/review/reasons", {"reasons": "The CCTV was not looked at."},
-              get_url=f"{base}/review/reasons")  # fmt: skip
-    post_form(client, f"{base}/review/contact", {"contact": "email"},
-              get_url=f"{base}/review/contact")  # fmt: skip
-    response = post_form(client, f"{base}/review/check-your-answers", {},
-                         get_url=f"{base}/review/check-your-answers")  # fmt: skip
+    post_form(
+        client,
+        f"{base}/review/reasons",
+        {"reasons": "The CCTV was not looked at."},
+        get_url=f"{base}/review/reasons",
+    )
+    post_form(
+        client, f"{base}/review/contact", {"contact": "email"}, get_url=f"{base}/review/contact"
+    )
+    response = post_form(
+        client, f"{base}/review/check-your-answers", {}, get_url=f"{base}/review/check-your-answers"
+    )
     assert response.status_code == 302
     item = db.session.scalar(
         select(VictimRequest).where(VictimRequest.kind == "vrr", VictimRequest.user_id == user.id)
@@ -185,14 +212,23 @@ def test_a_cps_decision_routes_to_the_cps_when_there_is_one(client, victim):
     url = f"/account/cases/{link.public_id}/review"
     page = client.get(url).get_data(as_text=True)
     assert "For a quick review, ask by" in page
-    base = post_form(client, url, {"decision": str(dropped.id)},
-                     get_url=url).headers["Location"].rsplit("/review/", 1)[0]  # fmt: skip
-    post_form(client, f"{base}/review/reasons", {"reasons": "He was seen."},
-              get_url=f"{base}/review/reasons")  # fmt: skip
-    post_form(client, f"{base}/review/contact", {"contact": "account"},
-              get_url=f"{base}/review/contact")  # fmt: skip
-    post_form(client, f"{base}/review/check-your-answers", {},
-              get_url=f"{base}/review/check-your-answers")  # fmt: skip
+    base = (
+        post_form(client, url, {"decision": str(dropped.id)}, get_url=url)
+        .headers["Location"]
+        .rsplit("/review/", 1)[0]
+    )
+    post_form(
+        client,
+        f"{base}/review/reasons",
+        {"reasons": "He was seen."},
+        get_url=f"{base}/review/reasons",
+    )
+    post_form(
+        client, f"{base}/review/contact", {"contact": "account"}, get_url=f"{base}/review/contact"
+    )
+    post_form(
+        client, f"{base}/review/check-your-answers", {}, get_url=f"{base}/review/check-your-answers"
+    )
     item = db.session.scalar(select(VictimRequest).where(VictimRequest.user_id == user.id))
     assert item.scheme == "cps" and item.agency_id == cps.id
 
@@ -204,11 +240,18 @@ def test_another_victim_sees_none_of_it_and_a_lost_case_is_explained(app, client
     other = app.test_client()
     stranger = create_user()
     sign_in(other, stranger)
-    for url in (f"/account/requests/{item_id}", f"{base}/statement/physical",
-                f"/account/requests/{item_id}/document"):  # fmt: skip
+    for url in (
+        f"/account/requests/{item_id}",
+        f"{base}/statement/physical",
+        f"/account/requests/{item_id}/document",
+    ):
         assert other.get(url).status_code == 404, url
-    assert post_form(other, f"/account/cases/{link.public_id}/statement", {},
-                     get_url="/account/requests").status_code == 404  # fmt: skip
+    assert (
+        post_form(
+            other, f"/account/cases/{link.public_id}/statement", {}, get_url="/account/requests"
+        ).status_code
+        == 404
+    )
     # The case leaves the victim's account: the draft is refused, and the page says why.
     link.user_id = None
     db.session.commit()
@@ -226,12 +269,19 @@ def test_a_referral_shares_only_the_ticked_fields_and_is_emailed(app, client, vi
     url = "/account/referrals/new?service=victim-support"
     html = post_form(client, url, {"share": ["name"]}, get_url=url).get_data(as_text=True)
     assert "Choose at least one way for the service to contact you" in html
-    response = post_form(client, url, {"share": ["phone", "name"], "case": link.public_id,
-                                       "needs": "Someone to talk to"}, get_url=url)  # fmt: skip
+    response = post_form(
+        client,
+        url,
+        {"share": ["phone", "name"], "case": link.public_id, "needs": "Someone to talk to"},
+        get_url=url,
+    )
     assert response.status_code == 302
     referral = db.session.scalar(select(Referral).where(Referral.user_id == user.id))
-    assert referral.shared == {"phone": "07700 900123", "name": "Sam",
-                               "needs": "Someone to talk to"}  # fmt: skip
+    assert referral.shared == {
+        "phone": "07700 900123",
+        "name": "Sam",
+        "needs": "Someone to talk to",
+    }
     assert "email" not in referral.shared and referral.channel == "email"
     note = db.session.scalar(select(Notification).where(Notification.kind == "referral"))
     assert note.payload == {"referral": referral.public_id}  # nothing personal in the outbox
@@ -259,13 +309,22 @@ def test_a_referral_to_a_service_without_an_address_waits_for_a_navigator(app, c
 
 def test_messages_and_a_not_told_report(client, victim):
     user, case, link = victim
-    html = post_form(client, "/account/messages", {"form": "message", "body": " "},
-                     get_url="/account/messages").get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, "/account/messages", {"form": "message", "body": " "}, get_url="/account/messages"
+    ).get_data(as_text=True)
     assert "Enter your message" in html
-    post_form(client, "/account/messages", {"form": "message", "body": "Hello, is anyone there?"},
-              get_url="/account/messages")  # fmt: skip
-    post_form(client, "/account/messages", {"form": "not_told", "about": "Nobody told me about "
-              "the bail.", "case": link.public_id}, get_url="/account/messages")  # fmt: skip
+    post_form(
+        client,
+        "/account/messages",
+        {"form": "message", "body": "Hello, is anyone there?"},
+        get_url="/account/messages",
+    )
+    post_form(
+        client,
+        "/account/messages",
+        {"form": "not_told", "about": "Nobody told me about the bail.", "case": link.public_id},
+        get_url="/account/messages",
+    )
     bodies = [
         m.body for m in db.session.scalars(select(Message).where(Message.victim_id == user.id))
     ]
@@ -285,8 +344,11 @@ def test_a_navigator_status_change_reaches_the_victim(client, victim):
     db.session.commit()
     page = client.get(f"/account/requests/{item.public_id}").get_data(as_text=True)
     assert "Received by the agency" in page
-    assert db.session.scalar(select(Notification).where(
-        Notification.user_id == user.id, Notification.dedupe_key.like("request:%")))  # fmt: skip
+    assert db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == user.id, Notification.dedupe_key.like("request:%")
+        )
+    )
     with pytest.raises(states.IllegalTransition):
         service.change_status(item, "used_in_court", states.VICTIM)
 
@@ -299,8 +361,9 @@ def test_another_victim_cannot_see_or_cancel_a_referral(app, client, victim):
     other = app.test_client()
     sign_in(other, create_user())
     assert other.get(f"/account/referrals/{referral.public_id}").status_code == 404
-    response = post_form(other, f"/account/referrals/{referral.public_id}/withdraw", {},
-                         get_url="/account/requests")  # fmt: skip
+    response = post_form(
+        other, f"/account/referrals/{referral.public_id}/withdraw", {}, get_url="/account/requests"
+    )
     assert response.status_code == 404
     assert "galop" not in other.get("/account/requests").get_data(as_text=True).lower()
     db.session.expire_all()

@@ -93,9 +93,13 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(app, tmp
             "23:59",
         )
         _case, _victim = create_linked_case(user=user)
-        milestone = Milestone(case_id=_case.id, agency_id=_case.agency_id,
-                                     agency_event_id=f"w-{user.id}", type="charged",
-                                     occurred_at=utcnow())  # fmt: skip
+        milestone = Milestone(
+            case_id=_case.id,
+            agency_id=_case.agency_id,
+            agency_event_id=f"w-{user.id}",
+            type="charged",
+            occurred_at=utcnow(),
+        )
         db.session.add(milestone)
         db.session.flush()
         updates.queue_case_update(milestone)

@@ -36,8 +36,11 @@ def agency_token(app, client):
     with app.app_context():
         agency = create_agency()
         partner, secret = create_partner_client(agency=agency)
-        token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                            auth=(partner.client_id, secret)).json["access_token"]  # fmt: skip
+        token = client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(partner.client_id, secret),
+        ).json["access_token"]
         return agency.id, token
 
 
@@ -45,16 +48,21 @@ def _new_case(client, token: str, prefix: str, crime_type: str) -> tuple[dict, s
     """A new case through the API: the agency's headers and the case's reference."""
     headers = {"Authorization": f"Bearer {token}"}
     reference = f"{prefix}-{uuid.uuid4().hex[:6]}"
-    assert client.put(f"/api/v1/cases/{reference}", json={"crime_type": crime_type},
-                      headers=headers | {"Idempotency-Key": str(uuid.uuid4())}).status_code in (
-        200, 201)  # fmt: skip
+    assert client.put(
+        f"/api/v1/cases/{reference}",
+        json={"crime_type": crime_type},
+        headers=headers | {"Idempotency-Key": str(uuid.uuid4())},
+    ).status_code in (200, 201)
     return headers, reference
 
 
 def _stored_ids(app, agency: int) -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(select(Milestone.agency_event_id).where(
-            Milestone.agency_id == agency)))  # fmt: skip
+        return list(
+            db.session.scalars(
+                select(Milestone.agency_event_id).where(Milestone.agency_id == agency)
+            )
+        )
 
 
 def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
@@ -62,10 +70,19 @@ def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
 ):
     agency, token = agency_token
     headers, reference = _new_case(client, token, "R", "robbery")
-    batch = {"events": [{"case": reference, "id": f"ev-{i}", "type": kind,
-                         "occurred_at": (NOW - dt.timedelta(hours=5 - i)).isoformat()}
-                        for i, kind in enumerate(["reported", "suspect_arrested",
-                                                  "suspect_interviewed", "charged"])]}  # fmt: skip
+    batch = {
+        "events": [
+            {
+                "case": reference,
+                "id": f"ev-{i}",
+                "type": kind,
+                "occurred_at": (NOW - dt.timedelta(hours=5 - i)).isoformat(),
+            }
+            for i, kind in enumerate(
+                ["reported", "suspect_arrested", "suspect_interviewed", "charged"]
+            )
+        ]
+    }
     admin = create_engine(POSTGRES_URL)
     original = entitlements.evaluate_cases
     dropped = []
@@ -89,18 +106,23 @@ def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
     assert first.status_code == 503, first.get_data(as_text=True)
     assert first.headers["Retry-After"] == "2"
     with app.app_context():
-        stored = db.session.scalar(select(func.count()).select_from(Milestone).where(
-            Milestone.agency_id == agency))  # fmt: skip
+        stored = db.session.scalar(
+            select(func.count()).select_from(Milestone).where(Milestone.agency_id == agency)
+        )
         assert stored == 0  # nothing half-written
-        assert not db.session.scalar(select(func.count()).select_from(Notification).where(
-            Notification.dedupe_key.like(f"%{reference}%")))  # fmt: skip
+        assert not db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.dedupe_key.like(f"%{reference}%"))
+        )
     # The agency's system tries again, with the same key: everything is stored, once.
     again = client.post(
         "/api/v1/events/batch", json=batch, headers=headers | {"Idempotency-Key": key}
     )
     assert again.status_code in (200, 207), again.get_data(as_text=True)
-    repeat = client.post("/api/v1/events/batch", json=batch,
-                         headers=headers | {"Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
+    repeat = client.post(
+        "/api/v1/events/batch", json=batch, headers=headers | {"Idempotency-Key": str(uuid.uuid4())}
+    )
     assert repeat.status_code in (200, 207)
     assert sorted(_stored_ids(app, agency)) == ["ev-0", "ev-1", "ev-2", "ev-3"]
     admin.dispose()
@@ -138,8 +160,12 @@ def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, cl
     # The restart begins once batches are flowing, and batches keep coming until it is over
     # (at least 40 of them): the restart falls among them however long either takes.
     flowing = threading.Event()
-    restart = threading.Thread(target=lambda: (flowing.wait(60), subprocess.run(
-        ["pg_ctlcluster", *cluster, "restart"], check=True, capture_output=True)))  # fmt: skip
+    restart = threading.Thread(
+        target=lambda: (
+            flowing.wait(60),
+            subprocess.run(["pg_ctlcluster", *cluster, "restart"], check=True, capture_output=True),
+        )
+    )
     restart.start()
     answers = []
     batches = 0
@@ -147,14 +173,24 @@ def test_a_real_restart_during_batches_loses_nothing_and_doubles_nothing(app, cl
     while batches < 40 or restart.is_alive():
         assert time.monotonic() < give_up, "the batches did not end within three minutes"
         n = batches
-        batch = {"events": [{"case": reference, "id": f"rr-{n}-{i}", "occurred_at": NOW.isoformat(),
-                             "type": "information_delivered", "duty": "r6-charged"}
-                            for i in range(5)]}  # fmt: skip
+        batch = {
+            "events": [
+                {
+                    "case": reference,
+                    "id": f"rr-{n}-{i}",
+                    "occurred_at": NOW.isoformat(),
+                    "type": "information_delivered",
+                    "duty": "r6-charged",
+                }
+                for i in range(5)
+            ]
+        }
         key = str(uuid.uuid4())
         deadline = time.monotonic() + 60
         while True:
-            response = client.post("/api/v1/events/batch", json=batch,
-                                   headers=headers | {"Idempotency-Key": key})  # fmt: skip
+            response = client.post(
+                "/api/v1/events/batch", json=batch, headers=headers | {"Idempotency-Key": key}
+            )
             answers.append(response.status_code)
             if response.status_code in (200, 207):
                 break

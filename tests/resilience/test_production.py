@@ -33,8 +33,11 @@ def production():
     engine = create_engine(POSTGRES_URL, pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    env = {**os.environ, "DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
-           "REDIS_URL": "redis://127.0.0.1:6379/15"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
     try:
         with Production(env) as prod:
             yield prod
@@ -46,8 +49,13 @@ def production():
 
 def test_one_app_server_killed_and_nginx_serves_from_the_other(production):
     base, ports = production.base, production.ports
-    pages = ["/", "/guidance/your-rights", "/ar/guidance/your-rights", "/account/sign-in",
-             "/support-services?need=emotional"]  # fmt: skip
+    pages = [
+        "/",
+        "/guidance/your-rights",
+        "/ar/guidance/your-rights",
+        "/account/sign-in",
+        "/support-services?need=emotional",
+    ]
     assert [get(base + page) for page in pages] == [200] * len(pages)
     production.kill_app_server("APP_PORT_1")
     # Uncached pages (sign-in sets a cookie, never cached) must come from the live server.

@@ -38,8 +38,13 @@ def app_without_redis(database_url, monkeypatch):
     # test's app, so point them at the dead Redis for this test only.
     monkeypatch.setattr(limiter, "_storage_dead", False)
     monkeypatch.setattr(worker.huey, "storage", RedisHuey("down", url=NOWHERE).storage)
-    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=NOWHERE,
-                   REDIS_URL=NOWHERE, NOTIFY_ENQUEUE=True)  # fmt: skip
+    app = make_app(
+        database_url,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=NOWHERE,
+        REDIS_URL=NOWHERE,
+        NOTIFY_ENQUEUE=True,
+    )
     with app.app_context():
         upgrade()
     return app
@@ -60,8 +65,10 @@ def test_guidance_and_sign_in_are_served_and_the_fallback_is_logged(app_without_
     assert wrong.status_code in (200, 400, 401)  # the form again, with its error: not a 500
     signed_in = sign_in(client, user)
     assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[-3000:]
-    assert any("storage" in r.getMessage().lower() or "redis" in r.getMessage().lower()
-               for r in caplog.records), [r.getMessage() for r in caplog.records]  # fmt: skip
+    assert any(
+        "storage" in r.getMessage().lower() or "redis" in r.getMessage().lower()
+        for r in caplog.records
+    ), [r.getMessage() for r in caplog.records]
 
 
 def test_an_event_is_stored_and_its_message_waits_for_the_sweep(app_without_redis, caplog):
@@ -74,17 +81,19 @@ def test_an_event_is_stored_and_its_message_waits_for_the_sweep(app_without_redi
         case, _link = create_linked_case(user=victim, agency=agency)
         reference, victim_id = case.reference, victim.id
         client_id = partner.client_id
-    token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                        auth=(client_id, secret)).json["access_token"]  # fmt: skip
+    token = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    ).json["access_token"]
     when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    response = client.post(f"/api/v1/cases/{reference}/events",
-                           json={"id": f"r-{uuid.uuid4().hex[:6]}", "type": "charged",
-                                 "occurred_at": when},
-                           headers={"Authorization": f"Bearer {token}",
-                                    "Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
+    response = client.post(
+        f"/api/v1/cases/{reference}/events",
+        json={"id": f"r-{uuid.uuid4().hex[:6]}", "type": "charged", "occurred_at": when},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     assert any("worker" in r.getMessage() for r in caplog.records)
     with app_without_redis.app_context():
-        waiting = db.session.scalars(select(Notification.status).where(
-            Notification.user_id == victim_id)).all()  # fmt: skip
+        waiting = db.session.scalars(
+            select(Notification.status).where(Notification.user_id == victim_id)
+        ).all()
         assert waiting == ["pending"]  # the minute sweep sends it once Redis is back

@@ -44,8 +44,11 @@ def test_the_app_keeps_its_layers():
     ],
 )
 def test_a_deliberate_back_import_breaks_a_contract(tmp_path, module, back_import, contract):
-    shutil.copytree(ROOT / "app", tmp_path / "app", ignore=shutil.ignore_patterns(
-        "__pycache__", "static", "templates", "assets"))  # fmt: skip
+    shutil.copytree(
+        ROOT / "app",
+        tmp_path / "app",
+        ignore=shutil.ignore_patterns("__pycache__", "static", "templates", "assets"),
+    )
     target = tmp_path / "app" / module
     target.write_text(target.read_text() + f"\n{back_import}  # noqa\n")
     result = _lint(tmp_path)

@@ -9,9 +9,14 @@ def messages(problems):
 
 
 def test_broken_links_skipped_headings_and_bad_related_are_errors(tmp_path):
-    write_page(tmp_path, "en", "court", "going-to-court",
-               body="See [gone](/guidance/no-such-page).\n\n## One\n\n#### Too deep\n",
-               related=["missing"])  # fmt: skip
+    write_page(
+        tmp_path,
+        "en",
+        "court",
+        "going-to-court",
+        body="See [gone](/guidance/no-such-page).\n\n## One\n\n#### Too deep\n",
+        related=["missing"],
+    )
     write_page(tmp_path, "en", "court", "titled", body="# Second title\n")
     found = messages(check_content(tmp_path, ["en"]))
     assert "broken link to /guidance/no-such-page" in found

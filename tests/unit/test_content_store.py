@@ -9,8 +9,15 @@ def test_translation_fallback_and_stale_detection(tmp_path):
     body = "Lead.\n\n## Part\n"
     write_page(tmp_path, "en", "rights", "your-rights", title="Your rights", body=body)
     write_page(tmp_path, "en", "court", "going-to-court", title="Going to court")
-    write_page(tmp_path, "cy", "rights", "your-rights", title="Eich hawliau", body="Cyflwyniad.\n",
-               source_hash=body_hash(body))  # fmt: skip
+    write_page(
+        tmp_path,
+        "cy",
+        "rights",
+        "your-rights",
+        title="Eich hawliau",
+        body="Cyflwyniad.\n",
+        source_hash=body_hash(body),
+    )
     store = ContentStore(tmp_path, ["en", "cy"])
 
     translated = store.view("cy", "your-rights")

@@ -71,8 +71,9 @@ def test_dependencies_and_volumes_are_declared():
 def test_each_hub_service_starts_something_that_exists(name):
     command = hub_services()[name].get("command")
     if command is None:  # the image's own CMD
-        command = json.loads(re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(),
-                                       re.M).group(1))  # fmt: skip
+        command = json.loads(
+            re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.M).group(1)
+        )
         command = shlex.split(command[-1]) if command[0] == "sh" else command
     program = command[0]
     if program == "gunicorn":

@@ -46,10 +46,22 @@ def test_every_need_is_met_by_at_least_one_service(services):
 
 @pytest.mark.parametrize(
     "service_id",
-    ["victim-support", "london-victim-and-witness-service", "citizens-advice-witness-service",
-     "the-havens", "national-domestic-abuse-helpline", "samaritans", "childline", "nhs-111",
-     "nhs-talking-therapies", "nhs-gp-registration", "shelter", "citizens-advice", "cica"],
-)  # fmt: skip
+    [
+        "victim-support",
+        "london-victim-and-witness-service",
+        "citizens-advice-witness-service",
+        "the-havens",
+        "national-domestic-abuse-helpline",
+        "samaritans",
+        "childline",
+        "nhs-111",
+        "nhs-talking-therapies",
+        "nhs-gp-registration",
+        "shelter",
+        "citizens-advice",
+        "cica",
+    ],
+)
 def test_the_services_the_guidance_promises_are_listed(services, service_id):
     assert by_id(services, service_id) is not None
 
@@ -136,31 +148,53 @@ def test_the_sample_is_valid(tmp_path):
 
 # (old text in the second service, new text, the line the error must name, words in the message)
 PROBLEMS = [
-    ("    name: Second service\n", "    name: Second service\n    colour: blue\n",
-     "colour: blue", "unknown key 'colour'"),
+    (
+        "    name: Second service\n",
+        "    name: Second service\n    colour: blue\n",
+        "colour: blue",
+        "unknown key 'colour'",
+    ),
     ("    web: https://second.example.org\n", "", "- id: second", "missing web"),
     ("    checked: 2026-11-24\n", "", "- id: second", "missing checked"),
     ("[safety, housing]", "[safety, hugs]", "helps_with", "unknown need 'hugs'"),
-    ("crime_types: [domestic]", "crime_types: [burglary]", "crime_types",
-     "unknown crime type 'burglary'"),
+    (
+        "crime_types: [domestic]",
+        "crime_types: [burglary]",
+        "crime_types",
+        "unknown crime type 'burglary'",
+    ),
     ("crime_types: [domestic]", "crime_types: [all, fraud]", "crime_types", "either [all]"),
     ("boroughs: [Hackney]", "boroughs: [Hackny]", "boroughs", "unknown borough 'Hackny'"),
     ("area: borough", "area: regional", "area:", "unknown area 'regional'"),
     ("boroughs: [Hackney]", "boroughs: [all]", "boroughs", "must name its boroughs"),
     ("area: borough", "area: national", "boroughs", "give boroughs: [all]"),
     ("id: second", "id: first", "- id: first", "duplicate id"),
-    ("web: https://second.example.org", "web: http://second.example.org", "web:",
-     "https://"),
-    ("sources: [https://second.example.org/about]", "sources: [ftp://second.example.org]",
-     "sources:", "https://"),
-    ("      channel: navigator\n", "      channel: email\n", "channel: email",
-     "needs the address"),
-    ("      channel: navigator\n", "      channel: navigator\n      address: a@example.org\n",
-     "address:", "only for channel email"),
-    ("      channel: navigator\n", "      channel: email\n      address: not-an-address\n",
-     "address:", "needs the address"),
-    ("      channel: navigator\n", "      channel: fax\n", "channel: fax",
-     "unknown referral channel 'fax'"),
+    ("web: https://second.example.org", "web: http://second.example.org", "web:", "https://"),
+    (
+        "sources: [https://second.example.org/about]",
+        "sources: [ftp://second.example.org]",
+        "sources:",
+        "https://",
+    ),
+    ("      channel: navigator\n", "      channel: email\n", "channel: email", "needs the address"),
+    (
+        "      channel: navigator\n",
+        "      channel: navigator\n      address: a@example.org\n",
+        "address:",
+        "only for channel email",
+    ),
+    (
+        "      channel: navigator\n",
+        "      channel: email\n      address: not-an-address\n",
+        "address:",
+        "needs the address",
+    ),
+    (
+        "      channel: navigator\n",
+        "      channel: fax\n",
+        "channel: fax",
+        "unknown referral channel 'fax'",
+    ),
     ("{min: 16, max: null}", "{min: 20, max: 10}", "    ages:", "below min"),
     ("{min: 16, max: null}", "{min: -1, max: null}", "    ages:", "bad ages"),
     ("{min: 16, max: null}", "{minimum: 16}", "    ages:", "bad ages"),
@@ -169,9 +203,13 @@ PROBLEMS = [
     ("interpreters: false", "interpreters: sometimes", "interpreters:", "true or false"),
     ("checked: 2026-11-24", "checked: yesterday", "checked:", "bad checked date"),
     ("    summary: Helps people in Hackney.\n", "    summary: ''\n", "summary:", "non-empty"),
-    ("    name: Second service\n", "    name: Second service\n    name: Again\n",
-     "name: Again", "duplicate key 'name'"),
-]  # fmt: skip
+    (
+        "    name: Second service\n",
+        "    name: Second service\n    name: Again\n",
+        "name: Again",
+        "duplicate key 'name'",
+    ),
+]
 
 
 @pytest.mark.parametrize(("old", "new", "at", "words"), PROBLEMS, ids=[p[3] for p in PROBLEMS])
@@ -236,12 +274,23 @@ def test_the_default_path_is_the_content_folder():
 
 def make(service_id: str, **fields) -> Service:
     base = Service(
-        id=service_id, name=service_id.title(), summary="S.", helps_with=("emotional",),
-        crime_types=("all",), area="national", boroughs=("all",), languages=("en",),
-        interpreters=False, age_min=0, age_max=None, self_refer="Call.",
-        web="https://example.org", referral=Referral("navigator"),
-        sources=("https://example.org",), checked=dt.date(2026, 11, 24),
-    )  # fmt: skip
+        id=service_id,
+        name=service_id.title(),
+        summary="S.",
+        helps_with=("emotional",),
+        crime_types=("all",),
+        area="national",
+        boroughs=("all",),
+        languages=("en",),
+        interpreters=False,
+        age_min=0,
+        age_max=None,
+        self_refer="Call.",
+        web="https://example.org",
+        referral=Referral("navigator"),
+        sources=("https://example.org",),
+        checked=dt.date(2026, 11, 24),
+    )
     return replace(base, **fields)
 
 
@@ -249,12 +298,18 @@ SAMPLE = (
     make("zeta-national"),
     make("alpha-national", helps_with=("money", "legal")),
     make("london-wide", area="london", crime_types=("sexual",)),
-    make("hackney-only", area="borough", boroughs=("Hackney",), crime_types=("domestic",),
-         age_min=16),
-    make("two-boroughs", area="borough", boroughs=("Lambeth", "Southwark"), languages=("en", "ar"),
-         helps_with=("safety",)),
+    make(
+        "hackney-only", area="borough", boroughs=("Hackney",), crime_types=("domestic",), age_min=16
+    ),
+    make(
+        "two-boroughs",
+        area="borough",
+        boroughs=("Lambeth", "Southwark"),
+        languages=("en", "ar"),
+        helps_with=("safety",),
+    ),
     make("interpreted", interpreters=True, age_max=18, helps_with=("children",)),
-)  # fmt: skip
+)
 
 
 def ids(found: list[Service]) -> list[str]:
@@ -263,9 +318,13 @@ def ids(found: list[Service]) -> list[str]:
 
 def test_no_filter_gives_everything_most_local_first_then_by_name():
     assert ids(find(SAMPLE)) == [
-        "hackney-only", "two-boroughs", "london-wide", "alpha-national", "interpreted",
+        "hackney-only",
+        "two-boroughs",
+        "london-wide",
+        "alpha-national",
+        "interpreted",
         "zeta-national",
-    ]  # fmt: skip
+    ]
     assert ids(find(list(reversed(SAMPLE)))) == ids(find(SAMPLE))  # deterministic
 
 

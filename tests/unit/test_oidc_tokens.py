@@ -119,8 +119,15 @@ def test_a_symmetric_key_in_the_key_set_is_never_used():
     signing_input = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims()).encode())
     token = signing_input + "." + b64(hmac.new(secret, signing_input.encode(), "sha256").digest())
     with pytest.raises(IdTokenError):
-        validate_id_token(token, jwks=jwks, issuer=ISSUER, client_id=CLIENT_ID, nonce=NONCE,
-                          expected_vot=None, now=NOW)  # fmt: skip
+        validate_id_token(
+            token,
+            jwks=jwks,
+            issuer=ISSUER,
+            client_id=CLIENT_ID,
+            nonce=NONCE,
+            expected_vot=None,
+            now=NOW,
+        )
 
 
 def test_bad_signature():

@@ -34,8 +34,13 @@ READS = {"/search": ("q",), "/directory": ("borough", "need")}
 
 def make(version: list[str], max_bytes: int = 1_000_000):
     inner = CountingApp()
-    cache = AnonymousPageCache(inner, session_cookie="session", version=lambda: version[0],
-                               log_requests=True, max_bytes=max_bytes)  # fmt: skip
+    cache = AnonymousPageCache(
+        inner,
+        session_cookie="session",
+        version=lambda: version[0],
+        log_requests=True,
+        max_bytes=max_bytes,
+    )
     return inner, cache, Client(cache)
 
 

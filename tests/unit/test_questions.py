@@ -38,10 +38,16 @@ def _after_reported(answers) -> str:
     return "stage" if answers.get("reported") == "yes" else "when"
 
 
-FLOW = Flow("questions", "page.html", [
-    Step("crime", Crime), Step("reported", Reported, next=_after_reported),
-    Step("stage", Stage), Step("when", When),
-])  # fmt: skip
+FLOW = Flow(
+    "questions",
+    "page.html",
+    [
+        Step("crime", Crime),
+        Step("reported", Reported, next=_after_reported),
+        Step("stage", Stage),
+        Step("when", When),
+    ],
+)
 
 
 @pytest.fixture()
@@ -82,15 +88,20 @@ def test_a_choice_must_be_one_offered(context):
 
 
 def test_a_date_in_three_parts_kept_as_typed_when_wrong(context):
-    form = When(formdata=MultiDict({"happened-day": "31", "happened-month": "2",
-                                    "happened-year": "2026"}))  # fmt: skip
+    form = When(
+        formdata=MultiDict({"happened-day": "31", "happened-month": "2", "happened-year": "2026"})
+    )
     assert not form.validate() and form.errors == {"happened": ["A date"]}
     assert form.happened.parts == ("31", "2", "2026")
-    form = When(formdata=MultiDict({"happened-day": "1", "happened-month": "4",
-                                    "happened-year": "2026"}))  # fmt: skip
+    form = When(
+        formdata=MultiDict({"happened-day": "1", "happened-month": "4", "happened-year": "2026"})
+    )
     assert not form.validate() and form.errors == {"happened": ["In the past"]}
-    form = When(formdata=MultiDict({"happened-day": "1", "happened-month": "3",
-                                    "happened-year": "2026", "help": ["b"]}))  # fmt: skip
+    form = When(
+        formdata=MultiDict(
+            {"happened-day": "1", "happened-month": "3", "happened-year": "2026", "help": ["b"]}
+        )
+    )
     assert form.validate()
     assert form.values() == {"happened": "2026-03-01", "help": ["b"]}
     shown = When(formdata=None, data={"happened": "2026-03-01"})

@@ -60,7 +60,10 @@ def test_illegal_moves_are_refused(machine, current, target, actor):
     with pytest.raises(IllegalTransition) as raised:
         machine.check(current, target, actor)
     assert (raised.value.current, raised.value.target, raised.value.actor) == (
-        current, target, actor)  # fmt: skip
+        current,
+        target,
+        actor,
+    )
 
 
 @pytest.mark.parametrize("machine", list(states.MACHINES.values()))
@@ -78,8 +81,9 @@ LANGS = frozenset({"en", "ar"})
 
 
 def test_a_text_page_may_be_left_empty_and_keeps_what_was_typed():
-    values, problems = vps.check_step(vps.BY_SLUG["physical"], {"effects_physical": "  \r\n"},
-                                      {}, LANGS)  # fmt: skip
+    values, problems = vps.check_step(
+        vps.BY_SLUG["physical"], {"effects_physical": "  \r\n"}, {}, LANGS
+    )
     assert values == {"effects_physical": ""} and problems == []
     values, _ = vps.check_step(vps.BY_SLUG["family"], {"effects_family": "a\r\nb"}, {}, LANGS)
     assert values["effects_family"] == "a\nb"
@@ -92,27 +96,36 @@ def test_the_limit_counts_every_part_of_the_statement_and_says_how_much_is_over(
     _, problems = vps.check_step(vps.BY_SLUG["concerns"], {"concerns": "z" * 1_000}, saved, LANGS)
     assert problems == []
     # Replacing a part counts the new text, not the old.
-    _, problems = vps.check_step(vps.BY_SLUG["physical"], {"effects_physical": "short"},
-                                 {**saved, "concerns": "z" * 1_000}, LANGS)  # fmt: skip
+    _, problems = vps.check_step(
+        vps.BY_SLUG["physical"],
+        {"effects_physical": "short"},
+        {**saved, "concerns": "z" * 1_000},
+        LANGS,
+    )
     assert problems == []
 
 
 def test_court_support_is_not_part_of_the_statement_but_has_its_own_limit():
     full = {"effects_physical": "x" * 20_000}
-    _, problems = vps.check_step(vps.BY_SLUG["court-support"], {"court_support": "a screen"},
-                                 full, LANGS)  # fmt: skip
+    _, problems = vps.check_step(
+        vps.BY_SLUG["court-support"], {"court_support": "a screen"}, full, LANGS
+    )
     assert problems == []
-    _, problems = vps.check_step(vps.BY_SLUG["court-support"],
-                                 {"court_support": "a" * 20_001}, {}, LANGS)  # fmt: skip
+    _, problems = vps.check_step(
+        vps.BY_SLUG["court-support"], {"court_support": "a" * 20_001}, {}, LANGS
+    )
     assert problems == [vps.Problem("court_support", "too_long", 1)]
 
 
-@pytest.mark.parametrize(("slug", "posted", "field"), [
-    ("new-or-update", {"kind": "replace"}, "kind"),
-    ("reading", {}, "reading"),
-    ("language", {"statement_language": "xx", "interpreter": "no"}, "statement_language"),
-    ("language", {"statement_language": "ar", "interpreter": "maybe"}, "interpreter"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("slug", "posted", "field"),
+    [
+        ("new-or-update", {"kind": "replace"}, "kind"),
+        ("reading", {}, "reading"),
+        ("language", {"statement_language": "xx", "interpreter": "no"}, "statement_language"),
+        ("language", {"statement_language": "ar", "interpreter": "maybe"}, "interpreter"),
+    ],
+)
 def test_choices_must_be_one_of_the_choices(slug, posted, field):
     _, problems = vps.check_step(vps.BY_SLUG[slug], posted, {}, LANGS)
     assert [p.field for p in problems] == [field]
@@ -121,8 +134,13 @@ def test_choices_must_be_one_of_the_choices(slug, posted, field):
 def test_the_whole_statement_needs_something_said_and_every_choice():
     problems = vps.check_whole({}, LANGS)
     assert {p.code for p in problems} == {"choose", "empty"}
-    done = {"kind": "make", "effects_family": "It hurt us all.", "reading": "self",
-            "statement_language": "ar", "interpreter": "yes"}  # fmt: skip
+    done = {
+        "kind": "make",
+        "effects_family": "It hurt us all.",
+        "reading": "self",
+        "statement_language": "ar",
+        "interpreter": "yes",
+    }
     assert vps.check_whole(done, LANGS) == []
 
 
@@ -149,16 +167,19 @@ def decisions(*events):
     return {d.scheme: d for d in vrr.decisions(list(events), RULES, None)}
 
 
-@pytest.mark.parametrize(("decided", "prompt", "last"), [
-    # Christmas: 25, 26 December and 1 January are not working days.
-    ("2025-12-18T10:00", "2026-01-06", "2026-03-18"),
-    # After 17:00 the count starts the next working day.
-    ("2025-12-18T17:30", "2026-01-07", "2026-03-18"),
-    # Easter 2026: Good Friday 3 April, Easter Monday 6 April.
-    ("2026-04-02T09:00", "2026-04-20", "2026-07-02"),
-    # Three months from 30 November end on the last day of February.
-    ("2026-11-30T12:00", "2026-12-14", "2027-02-28"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("decided", "prompt", "last"),
+    [
+        # Christmas: 25, 26 December and 1 January are not working days.
+        ("2025-12-18T10:00", "2026-01-06", "2026-03-18"),
+        # After 17:00 the count starts the next working day.
+        ("2025-12-18T17:30", "2026-01-07", "2026-03-18"),
+        # Easter 2026: Good Friday 3 April, Easter Monday 6 April.
+        ("2026-04-02T09:00", "2026-04-20", "2026-07-02"),
+        # Three months from 30 November end on the last day of February.
+        ("2026-11-30T12:00", "2026-12-14", "2027-02-28"),
+    ],
+)
 def test_cps_review_time_limits_on_real_dates(decided, prompt, last):
     found = decisions(event("9", "charges_dropped", decided))["cps"]
     assert found.eligible
@@ -170,13 +191,17 @@ def test_cps_review_time_limits_on_real_dates(decided, prompt, last):
 def test_a_police_decision_qualifies_only_after_an_interview_under_caution():
     alone = decisions(event("2", "no_further_action", "2026-03-02T10:00"))["police"]
     assert not alone.eligible and alone.why_not == "not_interviewed"
-    after = decisions(event("1", "suspect_interviewed", "2026-02-20T10:00"),
-                      event("2", "no_further_action", "2026-03-02T10:00"))["police"]  # fmt: skip
+    after = decisions(
+        event("1", "suspect_interviewed", "2026-02-20T10:00"),
+        event("2", "no_further_action", "2026-03-02T10:00"),
+    )["police"]
     assert after.eligible and after.prompt_by is None
     assert after.last_by == at("2026-06-02T23:59:59")
     # An interview after the decision does not make that decision reviewable.
-    later = decisions(event("2", "no_further_action", "2026-03-02T10:00"),
-                      event("3", "suspect_interviewed", "2026-03-05T10:00"))["police"]  # fmt: skip
+    later = decisions(
+        event("2", "no_further_action", "2026-03-02T10:00"),
+        event("3", "suspect_interviewed", "2026-03-05T10:00"),
+    )["police"]
     assert not later.eligible
 
 

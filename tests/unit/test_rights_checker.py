@@ -42,8 +42,11 @@ def test_cps_stopping_the_case_gives_review_windows_in_working_days():
 
 
 def test_a_sentence_in_the_crown_court_has_28_days_for_a_review():
-    result = check(answers(stage="sentenced", decision_date=dt.date(2026, 11, 10),
-                           crown_court=True), RULES, NOW)  # fmt: skip
+    result = check(
+        answers(stage="sentenced", decision_date=dt.date(2026, 11, 10), crown_court=True),
+        RULES,
+        NOW,
+    )
     uls = next(t for t in result.time_limits if t.rule_id == "r9-uls-window")
     assert uls.due_at.date() == dt.date(2026, 12, 8) and not uls.closed
     assert 11 in result.rights  # information about the offender
@@ -57,14 +60,18 @@ def test_without_dates_the_length_is_given_not_a_date():
 
 
 def test_a_closed_window_is_said_to_be_closed():
-    result = check(answers(stage="sentenced", decision_date=dt.date(2026, 9, 1),
-                           crown_court=True), RULES, NOW)  # fmt: skip
+    result = check(
+        answers(stage="sentenced", decision_date=dt.date(2026, 9, 1), crown_court=True), RULES, NOW
+    )
     assert next(t for t in result.time_limits if t.rule_id == "r9-uls-window").closed
 
 
 def test_children_get_the_longer_compensation_window():
-    result = check(answers(under_18=True, stage="investigating",
-                           incident_date=dt.date(2025, 1, 10)), RULES, NOW)  # fmt: skip
+    result = check(
+        answers(under_18=True, stage="investigating", incident_date=dt.date(2025, 1, 10)),
+        RULES,
+        NOW,
+    )
     ids = {t.rule_id for t in result.time_limits}
     assert "r5-cica-window-child" in ids and "r5-cica-window" not in ids
 
