@@ -97,7 +97,13 @@ def test_the_database_dropping_mid_batch_loses_nothing_and_doubles_nothing(
             dropped.append(pid)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr("app.cases.service.evaluate_cases", drop_the_connection_then_go_on)
+    # The engine hears of the batch's cases as a listener of theirs (app.cases.changes).
+    listeners = [
+        drop_the_connection_then_go_on if listener is original else listener
+        for listener in app.extensions["case_listeners"]
+    ]
+    assert original in app.extensions["case_listeners"]
+    monkeypatch.setitem(app.extensions, "case_listeners", listeners)
     key = str(uuid.uuid4())
     first = client.post(
         "/api/v1/events/batch", json=batch, headers=headers | {"Idempotency-Key": key}
