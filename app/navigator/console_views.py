@@ -34,7 +34,7 @@ from app.navigator.forms import (
     StatusForm,
 )
 from app.navigator.task_views import NAVIGATORS, REASONS
-from app.victim_requests import labels, messages, referrals, service, states
+from app.victim_requests import finding, labels, messages, referrals, service, states
 from app.victim_requests.models import Referral, VictimRequest
 
 TEMPLATE = "navigator/victim.html"
@@ -163,7 +163,7 @@ def _victim_page(
     audit.record("navigator_victim_viewed", actor=g.user, subject=victim, part=block or "page")
     db.session.commit()
     links = desk.cases_of(victim)
-    requests = service.requests_of(victim, sent_only=True)
+    requests = finding.requests_of(victim, sent_only=True)
     their_referrals = referrals.of(victim)
     thread = messages.thread(victim)
     calls = desk.calls_of(victim)

@@ -22,7 +22,7 @@ from app.partners.schemas import (
     RequestStatusSchema,
 )
 from app.partners.views import _json_body, _not_stored, api
-from app.victim_requests import service, states
+from app.victim_requests import finding, service, states
 from app.victim_requests.models import VictimRequest
 
 
@@ -103,7 +103,7 @@ def get_request(public_id: str):
     item = _visible(public_id)
     body = _item(item, db.session.get_one(Case, item.case_id)) | {
         "answers": item.answers or {},
-        "history": service.history("request", item.id),
+        "history": finding.history("request", item.id),
     }
     return _not_stored(RequestDetailSchema().dump(body))
 

@@ -14,7 +14,7 @@ from app.extensions import db, limiter
 from app.i18n import localized_route
 from app.questions.fields import options
 from app.questions.flow import ask
-from app.victim_requests import bp, referrals, service, states
+from app.victim_requests import bp, finding, referrals, states
 from app.victim_requests.forms import ReferralForm, ServiceForm
 from app.victim_requests.questions import REFERRAL_FIELDS
 
@@ -96,7 +96,7 @@ def referral_page(lang: str, public_id: str):
         "requests/referral.html",
         item=item,
         service=referrals.service(item.service_id),
-        steps=service.history("referral", item.id),
+        steps=finding.history("referral", item.id),
         fields=REFERRAL_FIELDS,
         sent=request.args.get("sent"),
         can_withdraw="withdrawn" in states.REFERRAL.next_for(item.status, states.VICTIM),

@@ -18,7 +18,7 @@ from app.cases.models import Agency, Case, CaseVictim
 from app.extensions import db
 from app.i18n import localized_route
 from app.languages import KNOWN
-from app.victim_requests import bp, labels, messages, referrals, service, states
+from app.victim_requests import bp, finding, labels, messages, referrals, service, states
 from app.victim_requests.flows import REVIEW, STATEMENT
 from app.victim_requests.models import VictimRequest
 
@@ -26,7 +26,7 @@ VICTIM = Role.VICTIM
 
 
 def owned(public_id: str, kind: str | None = None) -> VictimRequest:
-    found = service.own_request(g.user, public_id)
+    found = finding.own_request(g.user, public_id)
     if found is None or (kind and found.request.kind != kind):
         abort(404)
     if found.link is None:
@@ -55,7 +55,7 @@ def names(item: VictimRequest) -> tuple[Case, Agency]:
 def my_requests(lang: str):
     return render_template(
         "requests/my_requests.html",
-        items=service.requests_of(g.user),
+        items=finding.requests_of(g.user),
         referral_items=referrals.of(g.user),
         links=invitations.cases_of(g.user),
         unread=messages.unread_for_victim(g.user),
@@ -70,7 +70,7 @@ def request_page(lang: str, public_id: str):
     return render_template(
         "requests/request.html",
         item=item,
-        steps=service.history("request", item.id),
+        steps=finding.history("request", item.id),
         continue_at=flow.url(flow.first, public_id=item.public_id),
         sent=request.args.get("sent"),
         saved=request.args.get("saved"),
