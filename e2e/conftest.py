@@ -133,6 +133,10 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
             "2",
             "--worker-type",
             "thread",
+            # On SQLite the consumer polls, backing off to 10 s when idle by default: a message
+            # queued after a quiet spell could wait that long. Poll at most a second apart.
+            "--max-delay",
+            "1",
         ],
         cwd=ROOT,
         env=env,

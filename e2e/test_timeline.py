@@ -106,7 +106,7 @@ def set_safe_times_around_now(page: Page, base: str) -> None:
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 
-def wait_for_mail(sink: Path, address: str, after: float, timeout: float = 30):
+def wait_for_mail(sink: Path, address: str, after: float, timeout: float = 60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for path in sink.glob("*.eml"):
