@@ -15,7 +15,7 @@ from app.victim_requests import bp, service, vrr
 from app.victim_requests.flows import REVIEW, DecisionForm, SendForm
 from app.victim_requests.models import VictimRequest
 from app.victim_requests.questions import CONTACT_CHOICES, DECISIONS, SCHEMES
-from app.victim_requests.views import case_link, names, owned, send
+from app.victim_requests.views import case_link, draft_page, names, owned, send
 
 
 @localized_route(bp, "/account/cases/<pid:public_id>/review", methods=["GET", "POST"])
@@ -73,17 +73,8 @@ def review_step(lang: str, public_id: str, step: str):
     if step not in REVIEW:
         abort(404)
 
-    def save(values: dict) -> None:
-        service.save_answers(item, values)
-        db.session.commit()
-
-    return REVIEW.page(
-        step,
-        answers=dict(item.answers or {}),
-        save=save,
-        url_values={"public_id": public_id},
-        later=url_for("requests.request_page", public_id=item.public_id, saved=1),
-        context={"decision": decision, "names": DECISIONS, "now": utcnow()},
+    return draft_page(
+        REVIEW, item, step, context={"decision": decision, "names": DECISIONS, "now": utcnow()}
     )
 
 

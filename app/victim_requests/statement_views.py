@@ -21,7 +21,7 @@ from app.victim_requests.questions import (
     YES_NO,
     problem_text,
 )
-from app.victim_requests.views import case_link, names, owned, send
+from app.victim_requests.views import case_link, draft_page, names, owned, send
 
 
 @localized_route(bp, "/account/cases/<pid:public_id>/statement", methods=["POST"])
@@ -45,17 +45,7 @@ def statement_step(lang: str, public_id: str, step: str):
     if step not in STATEMENT:
         abort(404)
 
-    def save(values: dict) -> None:
-        service.save_answers(item, values)
-        db.session.commit()
-
-    return STATEMENT.page(
-        step,
-        answers=dict(item.answers or {}),
-        save=save,
-        url_values={"public_id": public_id},
-        later=url_for("requests.request_page", public_id=item.public_id, saved=1),
-    )
+    return draft_page(STATEMENT, item, step)
 
 
 def _statement_check(item: VictimRequest):

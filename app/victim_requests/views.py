@@ -9,6 +9,8 @@ and a request on a case the victim no longer has is refused with an explanation 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, g, redirect, render_template, request, url_for
 
 from app.accounts.models import Role
@@ -18,6 +20,7 @@ from app.cases.models import Agency, Case, CaseVictim
 from app.extensions import db
 from app.i18n import localized_route
 from app.languages import KNOWN
+from app.questions.flow import Flow
 from app.victim_requests import bp, finding, labels, messages, referrals, service, states
 from app.victim_requests.flows import REVIEW, STATEMENT
 from app.victim_requests.models import VictimRequest
@@ -44,6 +47,24 @@ def case_link(public_id: str) -> CaseVictim:
 def send(item: VictimRequest, document: bytes) -> None:
     service.submit(item, g.user, document)
     db.session.commit()
+
+
+def draft_page(flow: Flow, item: VictimRequest, step: str, **kwargs: Any):
+    """One question page of a draft (statement or review): its saved answers shown, each answer
+    saved as the victim goes, "save and come back later" back to the request."""
+
+    def save(values: dict) -> None:
+        service.save_answers(item, values)
+        db.session.commit()
+
+    return flow.page(
+        step,
+        answers=dict(item.answers or {}),
+        save=save,
+        url_values={"public_id": item.public_id},
+        later=url_for("requests.request_page", public_id=item.public_id, saved=1),
+        **kwargs,
+    )
 
 
 def names(item: VictimRequest) -> tuple[Case, Agency]:
