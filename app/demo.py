@@ -48,7 +48,9 @@ def demo_agency():
 
     agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
     if agency is None:
-        agency = Agency(name=DEMO_AGENCY, kind="police", contact_email="cases@police.example")
+        agency = Agency(
+            name=DEMO_AGENCY, kinds=["police", "wcu"], contact_email="cases@police.example"
+        )
         db.session.add(agency)
         db.session.flush()
     return agency
@@ -125,6 +127,7 @@ def ensure_demo_case(victim: User) -> str:
         db.session.add(
             CaseVictim(
                 case_id=case.id,
+                agency_id=agency.id,
                 reference="V1",
                 user_id=victim.id,
                 linked_at=now,

@@ -22,7 +22,7 @@ from sqlalchemy import insert
 
 from app.accounts import passwords
 from app.accounts.models import Role, User
-from app.cases.models import Agency, Case, CaseVictim, Milestone
+from app.cases.models import Agency, Case, CaseVictim, Milestone, Participant
 from app.core import vocabulary as v
 from app.core.ids import new_public_id
 from app.core.time import utcnow
@@ -145,7 +145,7 @@ def generate(
     for borough in BOROUGHS:
         agency = Agency(
             name=f"Metropolitan Police, {borough} ({tag})",
-            kind="police",
+            kinds=["police"],
             contact_email="cases@police.example",
         )
         db.session.add(agency)
@@ -202,6 +202,19 @@ def generate(
                 insert(Case).returning(Case.id, sort_by_parameter_order=True), case_rows
             )
         )
+        # Bulk inserts skip the ORM's hook that makes the opener a participant: made here.
+        db.session.execute(
+            insert(Participant),
+            [
+                {
+                    "case_id": case_id,
+                    "agency_id": row["agency_id"],
+                    "reference": row["reference"],
+                    "joined_at": row["created_at"],
+                }
+                for case_id, row in zip(case_ids, case_rows, strict=True)
+            ],
+        )
         milestone_rows, victim_rows = [], []
         for i, (case_id, row) in enumerate(zip(case_ids, case_rows, strict=True)):
             start = dt.datetime.combine(row["incident_date"], dt.time(9), tzinfo=dt.UTC)
@@ -221,6 +234,7 @@ def generate(
             victim_rows.append(
                 {
                     "case_id": case_id,
+                    "agency_id": row["agency_id"],
                     "reference": "V1",
                     "public_id": new_public_id(),
                     "invitation_reference": f"{prefix}{index:07d}",

@@ -67,10 +67,16 @@ def sign_in(client, user: User, password: str = PASSWORD, totp_secret: str | Non
     return response
 
 
-def create_agency(*, name: str = "Metropolitan Police Service", kind: str = "police"):
+def create_agency(
+    *,
+    name: str = "Metropolitan Police Service",
+    kind: str = "police",
+    kinds: list[str] | None = None,
+):
+    """An agency of one kind (`kind`), or of several (`kinds`: the Met is police and wcu)."""
     from app.cases.models import Agency
 
-    agency = Agency(name=name, kind=kind)
+    agency = Agency(name=name, kinds=kinds or [kind])
     db.session.add(agency)
     db.session.commit()
     return agency
@@ -108,6 +114,7 @@ def create_linked_case(*, user: User, agency=None, reference: str | None = None)
     db.session.flush()
     victim = CaseVictim(
         case_id=case.id,
+        agency_id=agency.id,
         reference=f"V-{secrets.token_hex(3)}",
         invitation_reference=f"HUB-{new_public_id()[:6]}",
         invitation_expires_at=utcnow(),

@@ -12,7 +12,8 @@ from app.accounts import audit, passwords
 from app.accounts.models import User
 from app.cases.agency_messages import queue_webhook
 from app.cases.changes import changed
-from app.cases.models import Case, CaseVictim
+from app.cases.models import Agency, Case, CaseVictim
+from app.cases.references import reference_for
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 
@@ -25,16 +26,22 @@ def _random(length: int) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
-def invite(case: Case, data: dict) -> tuple[CaseVictim, str]:
-    """Add (or re-invite) a victim on a case. Returns the victim and the new one-time code."""
+def invite(agency: Agency, case: Case, data: dict) -> tuple[CaseVictim, str]:
+    """Add (or re-invite) a victim an agency knows on a journey. Returns the victim and the new
+    one-time code."""
     victim = db.session.scalar(
         select(CaseVictim).where(
-            CaseVictim.case_id == case.id, CaseVictim.reference == data["reference"]
+            CaseVictim.case_id == case.id,
+            CaseVictim.agency_id == agency.id,
+            CaseVictim.reference == data["reference"],
         )
     )
     if victim is None:
         victim = CaseVictim(
-            case_id=case.id, reference=data["reference"], invitation_reference=f"HUB-{_random(6)}"
+            case_id=case.id,
+            agency_id=agency.id,
+            reference=data["reference"],
+            invitation_reference=f"HUB-{_random(6)}",
         )
         db.session.add(victim)
     for key in ("date_of_birth", "email", "phone", "preferred_language"):
@@ -78,22 +85,30 @@ def link(
     victim.linked_at = utcnow()
     victim.invitation_code_hash = None  # used: it works once
     audit.record("case_linked", actor=user, subject=user)
-    queue_webhook(
-        victim.case.agency,
-        "victim.linked",
-        {"case": victim.case.reference, "victim": victim.reference},
-        key=f"linked:{victim.public_id}",
-    )
+    inviter = db.session.get(Agency, victim.agency_id or victim.case.agency_id)
+    if inviter is not None:
+        queue_webhook(
+            inviter,
+            "victim.linked",
+            {"case": reference_for(inviter.id, victim.case_id), "victim": victim.reference},
+            key=f"linked:{victim.public_id}",
+        )
     db.session.commit()
     return victim, None
 
 
 def cases_of(user: User) -> list[CaseVictim]:
-    return list(
-        db.session.scalars(
-            select(CaseVictim).where(CaseVictim.user_id == user.id).order_by(CaseVictim.linked_at)
-        )
+    """The victim's journeys, each once (a victim invited by two agencies on one journey has two
+    links to it: the first stands for both)."""
+    links = db.session.scalars(
+        select(CaseVictim)
+        .where(CaseVictim.user_id == user.id)
+        .order_by(CaseVictim.linked_at, CaseVictim.id)
     )
+    first: dict[int, CaseVictim] = {}
+    for link in links:
+        first.setdefault(link.case_id, link)
+    return list(first.values())
 
 
 def case_of(user: User, public_id: str) -> CaseVictim | None:

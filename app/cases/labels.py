@@ -63,3 +63,14 @@ MILESTONES = {
     "vlo_contact_made": (_l("A Victim Liaison Officer contacted you"), "victim-contact-scheme"),
     "information_delivered": (_l("You were given information about your case"), "your-rights"),
 }
+
+# Each kind of agency, in plain words (an agency may be several: the Met is police and wcu).
+AGENCY_KINDS = {
+    "police": _l("Police"),
+    "wcu": _l("Witness Care Unit"),
+    "cps": _l("Crown Prosecution Service"),
+    "court": _l("Court service"),
+    "probation": _l("Probation Service"),
+    "cica": _l("Criminal Injuries Compensation Authority"),
+    "any": _l("Any service"),
+}

@@ -1,10 +1,22 @@
-"""Agencies, cases, the victims on them, and the milestones agencies report."""
+"""Agencies, journeys (a victim's case as every agency on it shares it), the agencies taking part,
+the victims on them, and the milestones agencies report."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    insert,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.ids import new_public_id
@@ -20,7 +32,9 @@ class Agency(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
+    # What the agency does in the justice system (vocabulary.DUTY_HOLDERS): one agency can be
+    # several (in London the Metropolitan Police runs the Witness Care Units: police and wcu).
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     contact_email: Mapped[str | None] = mapped_column(String(320))
     # Where the hub POSTs signed alerts, and the HMAC key, encrypted at rest (it must be read
     # back to sign, so it cannot be a hash).
@@ -29,7 +43,10 @@ class Agency(Model):
 
 
 class Case(Model):
-    """A case as an agency knows it. The agency's own reference is unique per agency."""
+    """A victim's journey through the justice system, shared by the agencies that work on it
+    (`Participant`). The table keeps its first name, case_record, so that every foreign key to it
+    stays as it was. `agency_id` and `reference` say which agency opened the journey and its
+    reference; who may read and write the journey is the participants' list, never these."""
 
     __tablename__ = "case_record"
     __table_args__ = (UniqueConstraint("agency_id", "reference"),)
@@ -38,6 +55,9 @@ class Case(Model):
     public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     reference: Mapped[str] = mapped_column(String(64))
+    # The criminal justice unique reference number (given at charge; the CPS and the courts use
+    # it): agencies that send the same URN share the journey.
+    urn: Mapped[str | None] = mapped_column(String(20), unique=True)
     crime_type: Mapped[str] = mapped_column(String(60))
     borough: Mapped[str | None] = mapped_column(String(40))  # London borough, for reporting
     offence_category: Mapped[str | None] = mapped_column(String(20))
@@ -51,6 +71,45 @@ class Case(Model):
     )
 
     agency: Mapped[Agency] = relationship()
+
+
+class Participant(Model):
+    """An agency taking part in a journey, under its own reference for it. An agency reads and
+    writes only the journeys it takes part in; duties are owed by the participant whose kinds
+    include the rule's duty holder."""
+
+    __tablename__ = "journey_participant"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "reference"),
+        UniqueConstraint("case_id", "agency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when a navigator moved the agency off a journey it joined by mistake (the row then
+    # names the journey its own events went to, and says why).
+    moved_from_case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_record.id", ondelete="SET NULL")
+    )
+    moved_reason: Mapped[str | None] = mapped_column(Text)
+
+    agency: Mapped[Agency] = relationship()
+
+
+@event.listens_for(Case, "after_insert")
+def _opener_takes_part(_mapper, connection, case: Case) -> None:
+    """Whoever opens a journey takes part in it: one place (here) for the API, the demo, the
+    scale generator and tests alike."""
+    connection.execute(
+        insert(Participant).values(
+            case_id=case.id, agency_id=case.agency_id, reference=case.reference, joined_at=utcnow()
+        )
+    )
 
 
 class Milestone(Model):
@@ -70,6 +129,10 @@ class Milestone(Model):
     type: Mapped[str] = mapped_column(String(40))
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the sending agency recorded it (information passed on: a court result the WCU logged),
+    # if it says; otherwise when it happened. Deadlines run from this, never from when the hub
+    # happened to receive it; received_at minus this is how long the agency took to tell the hub.
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     duty: Mapped[str | None] = mapped_column(String(60))  # for information_delivered
     detail: Mapped[dict | None] = mapped_column(JSON)
 
@@ -82,14 +145,16 @@ class CaseVictim(Model):
     their invitation (and confirm their date of birth)."""
 
     __tablename__ = "case_victim"
-    __table_args__ = (UniqueConstraint("case_id", "reference"),)
+    __table_args__ = (UniqueConstraint("case_id", "agency_id", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     case_id: Mapped[int] = mapped_column(
         ForeignKey("case_record.id", ondelete="CASCADE"), index=True
     )
-    reference: Mapped[str] = mapped_column(String(64))  # the agency's id for this victim
+    # The agency that invited them, and its own id for this victim.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -98,6 +163,8 @@ class CaseVictim(Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     linked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The victim's last look at the timeline: what arrived since is marked new.
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # The invitation: a short reference to type, and a one-time code stored as a hash.
     invitation_reference: Mapped[str] = mapped_column(String(12), unique=True)
     invitation_code_hash: Mapped[str | None] = mapped_column(String(255))

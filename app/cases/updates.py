@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.contact import channel_for, safe_time_for
 from app.accounts.models import User
 from app.cases.agency_messages import queue_webhook
 from app.cases.models import CaseVictim, Milestone, UpdateConfirmation
+from app.cases.references import reference_for
 from app.core import vocabulary as v
 from app.core.bulk import insert_new
 from app.core.time import utcnow
@@ -67,7 +68,8 @@ def queue_case_updates(milestones: Sequence, now: dt.datetime | None = None) -> 
             User.deletion_requested_at.is_(None),
         )
     ):
-        people[case_id].append(user)
+        if user not in people[case_id]:  # linked through two agencies' invitations: told once
+            people[case_id].append(user)
     hours = dt.timedelta(hours=current_app.config["CONFIRM_CRITICAL_HOURS"])
     safe: dict[int, dt.datetime | None] = {}
     messages: dict[str, dict] = {}  # by dedupe key: updates arriving together become one
@@ -128,16 +130,19 @@ def confirm(user: User, milestone: Milestone) -> bool:
     if row is None:
         return False
     row.confirmed_at = utcnow()
+    # The sender's own names for the journey and the victim (None: another agency invited them).
     victim = db.session.scalar(
         select(CaseVictim).where(
-            CaseVictim.case_id == milestone.case_id, CaseVictim.user_id == user.id
+            CaseVictim.case_id == milestone.case_id,
+            CaseVictim.user_id == user.id,
+            CaseVictim.agency_id == milestone.agency_id,
         )
     )
     queue_webhook(
         milestone.agency,
         "update.confirmed",
         {
-            "case": milestone.case.reference,
+            "case": reference_for(milestone.agency_id, milestone.case_id),
             "event": milestone.agency_event_id,
             "victim": victim.reference if victim else None,
             "confirmed_at": row.confirmed_at.isoformat(),
@@ -189,13 +194,14 @@ def escalate_unconfirmed(now: dt.datetime | None = None) -> int:
             select(CaseVictim.reference).where(
                 CaseVictim.case_id == milestone.case_id,
                 CaseVictim.user_id == confirmation.user_id,
+                CaseVictim.agency_id == milestone.agency_id,
             )
         )
         queue_webhook(
             milestone.agency,
             "update.unconfirmed",
             {
-                "case": milestone.case.reference,
+                "case": reference_for(milestone.agency_id, milestone.case_id),
                 "event": milestone.agency_event_id,
                 "victim": victim,
                 "navigator_contacting": True,
@@ -223,3 +229,22 @@ def _critical_update_failed(notification: Notification) -> None:
 def init_app(app: Flask) -> None:
     on_failed(app, "critical_update", _critical_update_failed)
     every_minute("escalate_unconfirmed", escalate_unconfirmed)
+
+
+def new_since_seen(links: Sequence[CaseVictim]) -> dict[int, int]:
+    """{link id: how many updates arrived on its journey since the victim last looked}, in one
+    query (links never looked at are left out: everything would be new)."""
+    looked = [link for link in links if link.last_seen_at is not None]
+    if not looked:
+        return {}
+    rows = db.session.execute(
+        select(CaseVictim.id, func.count(Milestone.id))
+        .join(Milestone, Milestone.case_id == CaseVictim.case_id)
+        .where(
+            CaseVictim.id.in_([link.id for link in looked]),
+            Milestone.received_at > CaseVictim.last_seen_at,
+            Milestone.type.not_in(SILENT_TYPES),
+        )
+        .group_by(CaseVictim.id)
+    )
+    return dict(rows.all())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role
 from app.accounts.policy import login_required
@@ -13,6 +14,7 @@ from app.cases.forms import LinkCaseForm
 from app.cases.labels import MILESTONES
 from app.cases.models import Milestone
 from app.core.forms import required
+from app.core.time import as_utc, utcnow
 from app.extensions import db, limiter
 from app.i18n import localized_route
 
@@ -22,7 +24,8 @@ PAGE_SIZE = 10
 @localized_route(bp, "/account/cases")
 @login_required(Role.VICTIM)
 def my_cases(lang: str):
-    return render_template("cases/my_cases.html", links=invitations.cases_of(g.user))
+    links = invitations.cases_of(g.user)
+    return render_template("cases/my_cases.html", links=links, new=updates.new_since_seen(links))
 
 
 @localized_route(bp, "/account/cases/link", methods=["GET", "POST"])
@@ -46,8 +49,15 @@ def timeline(lang: str, public_id: str):
     link = invitations.case_of(g.user, public_id)
     if link is None:
         abort(404)
-    query = select(Milestone).where(Milestone.case_id == link.case_id)
     before = request.args.get("before", type=int)
+    # New since the last look (none on the first: everything would be). Looking at the first
+    # page is a look; paging back through older updates is not. Committed before anything is
+    # loaded for the page (a commit expires what was loaded).
+    seen_before = as_utc(link.last_seen_at) if link.last_seen_at else None
+    if not before:
+        link.last_seen_at = utcnow()
+        db.session.commit()
+    query = select(Milestone).where(Milestone.case_id == link.case_id)
     if before:
         # Keyset paging on (occurred_at, id): "show earlier" never repeats or skips an item.
         anchor = db.session.scalar(
@@ -63,10 +73,13 @@ def timeline(lang: str, public_id: str):
         )
     milestones = list(
         db.session.scalars(
-            query.order_by(Milestone.occurred_at.desc(), Milestone.id.desc()).limit(PAGE_SIZE + 1)
+            query.options(joinedload(Milestone.agency))  # each names who sent it
+            .order_by(Milestone.occurred_at.desc(), Milestone.id.desc())
+            .limit(PAGE_SIZE + 1)
         )
     )
     more = len(milestones) > PAGE_SIZE
+    new = {m.id for m in milestones if seen_before and as_utc(m.received_at) > seen_before}
     context = {
         "link": link,
         "awaiting": updates.awaiting_confirmation(g.user, link.case_id),
@@ -75,6 +88,7 @@ def timeline(lang: str, public_id: str):
         "seen": request.args.get("seen"),
         "critical": updates.CRITICAL_TYPES,
         "labels": MILESTONES,
+        "new": new,
     }
     if "HX-Request" in request.headers:
         return render_block("cases/timeline.html", "items", **context)

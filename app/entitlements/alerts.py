@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 from app.accounts import contact
 from app.accounts.models import User
 from app.cases import agency_messages
-from app.cases.models import Agency, Case, CaseVictim
+from app.cases.models import Agency, CaseVictim, Participant
 from app.core.time import as_utc, utcnow
 from app.entitlements import calendar
 from app.entitlements.engine import Status
@@ -29,11 +29,17 @@ BATCH = 2_000
 
 
 def alert_agencies(now: dt.datetime) -> int:
-    """Queue one alert per agency listing its duties due soon or overdue. Returns how many."""
+    """Queue one alert per agency listing the duties it owes that are due soon or overdue, each
+    journey named by that agency's own reference. Returns how many agencies. Duties no agency on
+    the journey holds are a navigator's task (entitlements.service), not anyone's alert."""
     horizon = calendar.add_working_days(now, current_app.config["ALERT_WITHIN_WORKING_DAYS"])
     rows = db.session.execute(
-        select(CaseEntitlement, Case.reference, Case.agency_id)
-        .join(Case, Case.id == CaseEntitlement.case_id)
+        select(CaseEntitlement, Participant.reference, Participant.agency_id)
+        .join(
+            Participant,
+            (Participant.case_id == CaseEntitlement.case_id)
+            & (Participant.agency_id == CaseEntitlement.agency_id),
+        )
         .where(
             CaseEntitlement.kind == "duty",
             CaseEntitlement.status.in_([Status.DUE, Status.OVERDUE]),

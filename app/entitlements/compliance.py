@@ -12,10 +12,10 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.sql import ColumnElement
 
-from app.cases.models import Agency, Case
+from app.cases.models import Agency, Case, Milestone
 from app.core.time import as_utc, utcnow
 from app.entitlements.engine import Status
 from app.entitlements.models import CaseEntitlement
@@ -51,6 +51,7 @@ class Line:
     not_told: int = 0
     days_late: list[float] = field(default_factory=list, repr=False)
     median: float | None = None  # worked out by PostgreSQL; from days_late on SQLite
+    missing_kind: str = ""  # set when no agency on the journeys held the duty: which kind
 
     @property
     def total(self) -> int:
@@ -87,13 +88,32 @@ def _where(filters: Filters) -> list:
     return conditions
 
 
+def _owed_by() -> ColumnElement:
+    """The agency that owes the duty; a duty no agency on the journey holds is counted on its
+    own line per kind of agency (nobody was there to meet it, which is a finding too): for those
+    the agency is empty and the kind follows a tab, which no agency's name holds."""
+    nobody = literal(NOBODY) + CaseEntitlement.duty_holder
+    return func.coalesce(Agency.name, nobody)
+
+
+NOBODY = "\t"
+
+
+def _line(owed_by: str, right: int, month: str) -> Line:
+    if owed_by.startswith(NOBODY):
+        return Line("", right, month, missing_kind=owed_by[len(NOBODY) :])
+    return Line(owed_by, right, month)
+
+
 def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
+    """Each duty counted against the agency that owes it (not the journey's first agency)."""
     now = now or utcnow()
     month = _month(CaseEntitlement.due_at)
+    owed_by = _owed_by()
     lines: dict[tuple[str, int, str], Line] = {}
     counted = db.session.execute(
         select(
-            Agency.name,
+            owed_by,
             CaseEntitlement.right,
             month.label("month"),
             CaseEntitlement.status,
@@ -101,12 +121,12 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
             func.count(CaseEntitlement.not_told_at),
         )
         .join(Case, Case.id == CaseEntitlement.case_id)
-        .join(Agency, Agency.id == Case.agency_id)
+        .outerjoin(Agency, Agency.id == CaseEntitlement.agency_id)
         .where(*_where(filters))
-        .group_by(Agency.name, CaseEntitlement.right, month, CaseEntitlement.status)
+        .group_by(owed_by, CaseEntitlement.right, month, CaseEntitlement.status)
     )
     for agency, right, when, status, count, not_told in counted:
-        line = lines.setdefault((agency, right, when), Line(agency, right, when))
+        line = lines.setdefault((agency, right, when), _line(agency, right, when))
         outcome = _OUTCOME[Status(status)]
         setattr(line, outcome, getattr(line, outcome) + count)
         line.not_told += not_told
@@ -120,22 +140,22 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
         days = func.extract("epoch", end - CaseEntitlement.due_at) / 86400
         medians = db.session.execute(
             select(
-                Agency.name,
+                owed_by,
                 CaseEntitlement.right,
                 month,
                 func.percentile_cont(0.5).within_group(days),
             )
             .join(Case, Case.id == CaseEntitlement.case_id)
-            .join(Agency, Agency.id == Case.agency_id)
+            .outerjoin(Agency, Agency.id == CaseEntitlement.agency_id)
             .where(*late_filter)
-            .group_by(Agency.name, CaseEntitlement.right, month)
+            .group_by(owed_by, CaseEntitlement.right, month)
         )
         for agency, right, when, median in medians:
             lines[(agency, right, when)].median = float(median)
-        return sorted(lines.values(), key=lambda x: (x.agency, x.right, x.month))
+        return sorted(lines.values(), key=_order)
     late = db.session.execute(
         select(
-            Agency.name,
+            owed_by,
             CaseEntitlement.right,
             month,
             CaseEntitlement.status,
@@ -143,7 +163,7 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
             CaseEntitlement.met_at,
         )
         .join(Case, Case.id == CaseEntitlement.case_id)
-        .join(Agency, Agency.id == Case.agency_id)
+        .outerjoin(Agency, Agency.id == CaseEntitlement.agency_id)
         .where(*late_filter)
     )
     for agency, right, when, status, due_at, met_at in late:
@@ -151,7 +171,62 @@ def report(filters: Filters, now: dt.datetime | None = None) -> list[Line]:
         lines[(agency, right, when)].days_late.append(
             (ended - as_utc(due_at)).total_seconds() / 86400
         )
-    return sorted(lines.values(), key=lambda x: (x.agency, x.right, x.month))
+    return sorted(lines.values(), key=_order)
+
+
+def _order(line: Line) -> tuple:
+    return (line.missing_kind != "", line.agency, line.missing_kind, line.right, line.month)
+
+
+@dataclass(frozen=True)
+class PostingDelay:
+    agency: str
+    events: int
+    median_hours: float | None
+
+
+def posting_delays(filters: Filters) -> list[PostingDelay]:
+    """How long each agency takes to tell the hub: the median time from when an event happened
+    (or the agency recorded it) to when the hub received it, over the events received in the
+    period. Slow telling makes duties late even when the victim was told on time."""
+    start = dt.datetime.combine(filters.since, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(filters.until, dt.time(), tzinfo=dt.UTC)
+    known = func.coalesce(Milestone.recorded_at, Milestone.occurred_at)
+    conditions = [Milestone.received_at >= start, Milestone.received_at < end]
+    if filters.borough:
+        conditions.append(Case.borough == filters.borough)
+    if filters.crime_type:
+        conditions.append(Case.crime_type == filters.crime_type)
+    if filters.enhanced is not None:
+        conditions.append(Case.enhanced.is_(filters.enhanced))
+    base = (
+        select(Agency.name)
+        .join(Milestone, Milestone.agency_id == Agency.id)
+        .join(Case, Case.id == Milestone.case_id)
+        .where(*conditions)
+        .group_by(Agency.name)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        hours = func.greatest(func.extract("epoch", Milestone.received_at - known), 0) / 3600
+        rows = db.session.execute(
+            base.add_columns(func.count(), func.percentile_cont(0.5).within_group(hours))
+        )
+        return [
+            PostingDelay(name, count, None if median is None else round(float(median), 1))
+            for name, count, median in sorted(rows)
+        ]
+    delays: dict[str, list[float]] = defaultdict(list)
+    for name, received, at in db.session.execute(
+        select(Agency.name, Milestone.received_at, known)
+        .join(Milestone, Milestone.agency_id == Agency.id)
+        .join(Case, Case.id == Milestone.case_id)
+        .where(*conditions)
+    ):
+        delays[name].append(max((as_utc(received) - as_utc(at)).total_seconds(), 0) / 3600)
+    return [
+        PostingDelay(name, len(values), round(statistics.median(values), 1))
+        for name, values in sorted(delays.items())
+    ]
 
 
 def by_right(lines: list[Line]) -> dict[int, dict[str, int]]:
@@ -167,7 +242,16 @@ def to_csv(lines: list[Line]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["agency", "right", "month", *OUTCOMES, "total", "not_told", "median_days_late"]
+        [
+            "agency",
+            "right",
+            "month",
+            *OUTCOMES,
+            "total",
+            "not_told",
+            "median_days_late",
+            "no_agency_of_kind",  # the agency is empty: no agency of this kind on the journeys
+        ]
     )
     for line in lines:
         median = line.median_days_late
@@ -180,6 +264,7 @@ def to_csv(lines: list[Line]) -> str:
                 line.total,
                 line.not_told,
                 "" if median is None else median,
+                line.missing_kind,
             ]
         )
     return out.getvalue()

@@ -18,7 +18,7 @@ evaluation. It never crashes on missing data and never reports ``met`` unless th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
@@ -247,13 +247,27 @@ def _deadline(rule: Rule, trigger: Milestone, case: CaseFacts) -> tuple[_Range |
 # --- Discharge ------------------------------------------------------------------------------------
 
 
-def _discharges(rule: Rule, trigger: Milestone, candidate: Milestone) -> bool:
+def _untied_ack(rule: Rule, candidate: Milestone) -> bool:
+    return (
+        candidate.type == INFORMATION_DELIVERED
+        and candidate.duty == rule.id
+        and candidate.regarding is None
+    )
+
+
+def _discharges(
+    rule: Rule, trigger: Milestone, candidate: Milestone, allotted: Mapping[str, str] | None = None
+) -> bool:
     if candidate.type not in rule.discharged_by:
         return False
     if candidate.type == INFORMATION_DELIVERED and candidate.duty != rule.id:
         return False
     if candidate.regarding is not None:
         return candidate.regarding == trigger.id
+    if allotted is not None and candidate.type == INFORMATION_DELIVERED:
+        # "The victim was told" without saying about which occurrence: the oldest one still
+        # open, never all of them (two arrests, one call, is one duty done and one owed).
+        return allotted.get(candidate.id) == trigger.id
     # Untied: it covers every occurrence it could have followed (you cannot tell someone of an
     # arrest before it happens). Undated events are given the benefit of the doubt here; the
     # time range below still stops an undated discharge from reading as "met".
@@ -276,6 +290,29 @@ def _discharge_range(discharges: Sequence[Milestone]) -> tuple[_Range | None, li
     # The first discharge is the minimum of the moments, so both ends take their minimum.
     first = _Range(_min_lower(r.lo for r in ranges), _min_upper(r.hi for r in ranges))
     return first, [] if first.exact is not None else ["discharge.occurred_at"]
+
+
+def _allot_untied_acks(
+    rule: Rule, triggers: Sequence[Milestone], history: Sequence[Milestone]
+) -> dict[str, str]:
+    """{acknowledgement id: the trigger it discharges} for this rule's acknowledgements that name
+    no trigger: each goes to the oldest trigger it could follow that nothing else discharged."""
+    acks = [m for m in history if _untied_ack(rule, m)]
+    if not acks:
+        return {}
+    done = {
+        t.id
+        for t in triggers
+        if any(_discharges(rule, t, m) for m in history if not _untied_ack(rule, m))
+    }
+    allotted: dict[str, str] = {}
+    for ack in acks:  # oldest first: history is in time order
+        for trigger in triggers:
+            if trigger.id not in done and _discharges(rule, trigger, ack):
+                allotted[ack.id] = trigger.id
+                done.add(trigger.id)
+                break
+    return allotted
 
 
 # --- Status ---------------------------------------------------------------------------------------
@@ -327,6 +364,7 @@ def _evaluate_one(
     history: Sequence[Milestone],
     types_seen: frozenset[str],
     now: datetime,
+    allotted: Mapping[str, str] | None = None,
 ) -> Entitlement:
     applies, unknown = _applies(rule, case, types_seen)
     if applies is False:
@@ -334,7 +372,7 @@ def _evaluate_one(
     if applies is None:
         return _entitlement(rule, trigger, Status.CANNOT_TELL, unknown=unknown)
     deadline, deadline_unknown = _deadline(rule, trigger, case)
-    discharges = [m for m in history if _discharges(rule, trigger, m)]
+    discharges = [m for m in history if _discharges(rule, trigger, m, allotted)]
     done, done_unknown = _discharge_range(discharges)
     status = _status(deadline, done, now)
     return _entitlement(
@@ -359,8 +397,15 @@ def evaluate(
     history = sorted((m for m in milestones if _known_by(m, now)), key=_milestone_key)
     types_seen = frozenset(m.type for m in history)
     by_type = _rules_by_trigger(rules)
+    # Only rules with an untied acknowledgement need the allotment (few: most name their trigger).
+    acked = {m.duty for m in history if m.type == INFORMATION_DELIVERED and m.regarding is None}
+    allotments = {
+        rule.id: _allot_untied_acks(rule, [m for m in history if m.type in rule.triggers], history)
+        for rule in rules
+        if rule.id in acked
+    }
     results = [
-        _evaluate_one(rule, trigger, case, history, types_seen, now)
+        _evaluate_one(rule, trigger, case, history, types_seen, now, allotments.get(rule.id))
         for trigger in history
         for rule in by_type.get(trigger.type, ())
     ]

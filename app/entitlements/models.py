@@ -43,6 +43,12 @@ class CaseEntitlement(Model):
     right: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))  # duty | window
     duty_holder: Mapped[str] = mapped_column(String(20))  # an agency kind
+    # The participant agency that owes it (its kinds include duty_holder; for "any", the agency
+    # whose event started it). None: no agency of that kind takes part in the journey yet, which
+    # a navigator is asked to sort out.
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     met_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -18,18 +18,30 @@ from flask import Flask, current_app
 from sqlalchemy import Row, delete, func, select, text, update
 from sqlalchemy import case as sql_case
 
-from app.cases.models import Case, CaseVictim
+from app.cases.models import Agency, Case, CaseVictim, Participant
 from app.cases.models import Milestone as MilestoneRow
 from app.core.bulk import insert_new
 from app.core.time import as_utc, utcnow
-from app.core.vocabulary import SENTENCE
+from app.core.vocabulary import ANY, SENTENCE
 from app.entitlements import engine
 from app.entitlements.models import CaseEntitlement
 from app.entitlements.rules import DEFAULT_RULES_PATH, Rule, load_rules
 from app.extensions import db
 
 CHUNK = 2_000
-_FIELDS = ("right", "kind", "duty_holder", "status", "due_at", "met_at", "unknown_facts")
+_FIELDS = (
+    "right",
+    "kind",
+    "duty_holder",
+    "status",
+    "due_at",
+    "met_at",
+    "unknown_facts",
+    "agency_id",
+)
+# Owed by nobody on the journey yet: a navigator finds the agency (or the victim is told nobody
+# is there to tell them) before the duty is missed unnoticed.
+_NEEDS_A_HOLDER = frozenset({engine.Status.DUE, engine.Status.OVERDUE, engine.Status.CANNOT_TELL})
 
 
 def load_rules_into(app: Flask) -> None:
@@ -73,8 +85,10 @@ def _history_query(case_ids: Collection[int]):
             MilestoneRow.id,
             MilestoneRow.case_id,
             MilestoneRow.agency_event_id,
+            MilestoneRow.agency_id,
             MilestoneRow.type,
             MilestoneRow.occurred_at,
+            MilestoneRow.recorded_at,
             MilestoneRow.received_at,
             MilestoneRow.duty,
             MilestoneRow.detail["regarding"].as_string().label("regarding"),
@@ -97,13 +111,22 @@ def _engine_milestones(rows: list) -> list[engine.Milestone]:
     out = []
     for row in rows:
         regarding = row.regarding
-        occurred, received = row.occurred_at, row.received_at
+        occurred = row.occurred_at if row.occurred_at.tzinfo else as_utc(row.occurred_at)
+        received = row.received_at if row.received_at.tzinfo else as_utc(row.received_at)
+        recorded = row.recorded_at
+        if recorded is not None and recorded.tzinfo is None:
+            recorded = as_utc(recorded)
+        # The engine's "received" is when the duty holder had the information: when the sender
+        # recorded it (information passed on) or when it happened, never when the hub heard of
+        # it, so an event posted late makes its duties late. Not after the hub heard of it: an
+        # event stamped a little in the future still counts now.
+        known = min(recorded or occurred, received)
         out.append(
             engine.Milestone(
                 str(row.id),
                 row.type,
-                occurred if occurred.tzinfo else as_utc(occurred),
-                received if received.tzinfo else as_utc(received),
+                occurred,
+                known,
                 row.duty,
                 by_event_id.get(regarding) if isinstance(regarding, str) else None,
             )
@@ -145,8 +168,11 @@ def evaluate_cases(
         if row.victim_id is not None:
             births[row.id].append(row.date_of_birth)
     history: dict[int, list] = defaultdict(list)
+    senders: dict[int, int] = {}
     for row in db.session.execute(_history_query(ids)):
         history[row.case_id].append(row)
+        senders[row.id] = row.agency_id
+    holders = _duty_holders(ids)
     all_rules = rules()
     if changed_types is not None and SENTENCE in changed_types:
         changed_types = None  # a sentence changes case facts (its length), which any rule may test
@@ -170,10 +196,18 @@ def evaluate_cases(
     }
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    missing: set[tuple[int, str]] = set()
     for case_id, case in cases.items():
         facts = case_facts(case, births[case_id], history[case_id])
         for item in engine.evaluate(facts, _engine_milestones(history[case_id]), all_rules, now):
             # In _FIELDS order: compared as one tuple with what is stored (most are unchanged).
+            trigger = int(item.trigger_milestone_id)
+            if item.duty_holder == ANY:  # whoever the duty or request concerns: the sender
+                owed_by = senders.get(trigger)
+            else:
+                owed_by = holders.get(case_id, {}).get(item.duty_holder)
+                if owed_by is None and item.status in _NEEDS_A_HOLDER:
+                    missing.add((case_id, item.duty_holder))
             values = (
                 item.right,
                 item.kind.value,
@@ -182,8 +216,9 @@ def evaluate_cases(
                 _utc(item.due_at),
                 _utc(item.met_at),
                 list(item.unknown_facts) or None,
+                owed_by,
             )
-            key = (case_id, item.rule_id, int(item.trigger_milestone_id))
+            key = (case_id, item.rule_id, trigger)
             known = stored.pop(key, None)
             if known is None:
                 new_rows.append(
@@ -205,7 +240,43 @@ def evaluate_cases(
     if gone:
         db.session.execute(delete(CaseEntitlement).where(CaseEntitlement.id.in_(gone)))
     insert_new(CaseEntitlement, new_rows, unique=("case_id", "rule_id", "trigger_id"), returning=())
+    _ask_for_holders(missing)
     return len(updates) + len(new_rows) + len(gone)
+
+
+def _duty_holders(case_ids: Collection[int]) -> dict[int, dict[str, int]]:
+    """Per journey, each kind of agency -> the participant agency that holds that kind's duties
+    (the first of that kind to join)."""
+    holders: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        select(Participant.case_id, Participant.agency_id, Agency.kinds)
+        .join(Agency, Agency.id == Participant.agency_id)
+        .where(Participant.case_id.in_(case_ids))
+        .order_by(Participant.joined_at, Participant.id)
+    )
+    for case_id, agency_id, kinds in rows:
+        for kind in kinds or ():
+            holders[case_id].setdefault(kind, agency_id)
+    return holders
+
+
+def _ask_for_holders(missing: set[tuple[int, str]]) -> None:
+    """A duty whose holder takes no part in the journey is not dropped: a navigator is asked to
+    find that agency, once per journey and kind of agency."""
+    from app.tasks.service import open_tasks_once
+
+    if missing:
+        open_tasks_once(
+            [
+                {
+                    "kind": "find_agency",
+                    "reason": f"no_duty_holder:{kind}",
+                    "key": f"no-holder:{case_id}:{kind}",
+                    "case_id": case_id,
+                }
+                for case_id, kind in sorted(missing)
+            ]
+        )
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("navigator", __name__, template_folder="templates")
 
-from app.navigator import compliance_views, console_views, task_views, views  # noqa: E402,F401  (routes register on import)
+from app.navigator import compliance_views, console_views, journey_views, task_views, views  # noqa: E402,F401  (routes register on import)

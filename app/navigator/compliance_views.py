@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.accounts.policy import login_required
+from app.cases.labels import AGENCY_KINDS
 from app.cases.models import Case
 from app.entitlements import compliance
 from app.extensions import db
@@ -99,6 +100,8 @@ def compliance_report(lang: str):
         rights=RIGHTS,
         chosen=chosen,
         options=options,
+        delays=compliance.posting_delays(filters),
+        agency_kinds=AGENCY_KINDS,
     )
 
 

@@ -17,6 +17,7 @@ from app.accounts import audit
 from app.accounts.forms import DAYS
 from app.accounts.models import User
 from app.accounts.policy import login_required
+from app.cases import service as journeys
 from app.cases.labels import MILESTONES
 from app.cases.models import Agency
 from app.core.forms import required
@@ -194,6 +195,7 @@ def _victim_page(
         "channels": CHANNELS,
         "links": links,
         "milestones": desk.recent_milestones(link.case_id for link in links),
+        "participants": journeys.participants([link.case_id for link in links]),
         "milestone_labels": MILESTONES,
         "tasks": desk.open_tasks_of(victim),
         "reasons": REASONS,

@@ -23,7 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, not in its stubs (3.2)
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from app.govuk_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
 from app.navigator import console as desk
@@ -283,3 +283,36 @@ class CallForm(FlaskForm):
         validators=[_note_fits],
         widget=GovTextArea(),
     )
+
+
+MAX_REASON = 500
+
+
+class MoveAgencyForm(FlaskForm):
+    """Move an agency that joined a journey by mistake onto a case of its own."""
+
+    participant = RadioField(
+        _l("Which agency should not be on this case?"),
+        choices=[],
+        invalid_choice_message=_l("Choose the agency to move"),  # type: ignore[call-arg]
+        widget=GovRadioInput(),
+    )
+    reason = TextAreaField(
+        _l("Why? (the agency and other navigators will see this)"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(message=_l("Say why the agency should not be on this case")),
+            Length(
+                max=MAX_REASON,
+                message=_l("Use %(max)d characters or fewer", max=MAX_REASON),
+            ),
+        ],
+        widget=GovTextArea(),
+    )
+    move = SubmitField(_l("Move the agency to a case of its own"), widget=GovSubmitInput())
+
+    def for_participants(self, taking_part: Iterable) -> MoveAgencyForm:
+        self.participant.choices = [
+            SelectChoice(str(p.id), f"{p.agency.name} ({p.reference})") for p in taking_part
+        ]
+        return self

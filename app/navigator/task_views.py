@@ -10,7 +10,7 @@ from app.accounts import audit
 from app.accounts.forms import DAYS
 from app.accounts.models import Role
 from app.accounts.policy import login_required
-from app.cases.labels import MILESTONES
+from app.cases.labels import AGENCY_KINDS, MILESTONES
 from app.cases.models import Case, Milestone
 from app.extensions import db
 from app.i18n import localized_route
@@ -23,6 +23,15 @@ REASONS = {
     "message_failed": _l("We could not deliver an important message"),
     "victim_not_told": _l("Says they were not told something the Victims' Code promises"),
     "duty_overdue": _l("A Victims' Code duty is overdue: chase the agency"),
+    # A duty whose holder takes no part in the journey (entitlements.service asks for them).
+    **{
+        f"no_duty_holder:{kind}": _l(
+            "A Victims' Code duty is owed by a %(kind)s, and none is on this case: find it and "
+            "ask it to join",
+            kind=label,
+        )
+        for kind, label in AGENCY_KINDS.items()
+    },
 }
 
 

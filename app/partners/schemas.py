@@ -33,8 +33,24 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+URN = validate.Regexp(
+    r"^[A-Za-z0-9]{6,20}$",
+    error="Use the criminal justice URN as the police gave it: 6 to 20 letters and digits.",
+)
+
+
 class CaseSchema(Schema):
-    reference = fields.String(dump_only=True)
+    reference = fields.String(dump_only=True, metadata={"description": "Your reference."})
+    urn = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=URN,
+        metadata={
+            "description": "The criminal justice unique reference number (given at charge; "
+            "the CPS and the courts use it). Agencies that send the same URN share one journey: "
+            "your case joins the journey holding it, or starts it."
+        },
+    )
     crime_type = fields.String(required=True, validate=validate.Length(min=1, max=60))
     borough = fields.String(
         load_default=None,
@@ -85,6 +101,16 @@ class EventSchema(Schema):
             "Without it the event shows on the timeline but discharges no duty."
         },
     )
+    recorded_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "For information you pass on (a court result your Witness Care Unit "
+            "logged): when your agency received or recorded it. The Victims' Code's time limits "
+            "run from this, or from occurred_at when you leave it out; never from when you sent "
+            "it to the hub."
+        },
+    )
     detail = fields.Dict(load_default=None, allow_none=True)
 
     @validates("occurred_at")
@@ -101,13 +127,34 @@ class BatchSchema(Schema):
     events = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=500))
 
 
+class SenderSchema(Schema):
+    id = fields.String(attribute="public_id", metadata={"description": "The agency's hub id."})
+    name = fields.String()
+    kinds = fields.List(fields.String())
+
+
 class MilestoneSchema(Schema):
-    id = fields.String(attribute="agency_event_id")
-    case = fields.Function(lambda m: m.case.reference)
+    id = fields.String(
+        attribute="agency_event_id", metadata={"description": "The sending agency's event id."}
+    )
+    # Filled in by the view: the journey has one reference per agency, and this is yours.
+    case = fields.String(
+        dump_only=True, metadata={"description": "Your reference for the journey."}
+    )
     type = fields.String()
     occurred_at = UTCDateTime()
+    recorded_at = UTCDateTime(allow_none=True)
     received_at = UTCDateTime()
     duty = fields.String(allow_none=True)
+    sent_by = fields.Nested(
+        SenderSchema, attribute="agency", metadata={"description": "The agency that sent it."}
+    )
+
+
+class ParticipantSchema(Schema):
+    agency = fields.Nested(SenderSchema)
+    reference = fields.String(metadata={"description": "That agency's reference."})
+    joined_at = UTCDateTime()
 
 
 class ErrorSchema(Schema):
@@ -142,6 +189,7 @@ class VictimSchema(Schema):
 
 
 class CaseWithTimelineSchema(CaseSchema):
+    participants = fields.List(fields.Nested(ParticipantSchema), dump_only=True)
     timeline = fields.List(fields.Nested(MilestoneSchema), dump_only=True)
 
 

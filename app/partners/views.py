@@ -14,9 +14,10 @@ from werkzeug.exceptions import HTTPException
 from app.cases import invitations
 from app.cases import service as cases
 from app.cases.agency_messages import queue_webhook
-from app.cases.models import Case
+from app.cases.models import Participant
 from app.core.crypto import encrypt
 from app.core.ids import new_public_id
+from app.core.vocabulary import INFORMATION_DELIVERED
 from app.entitlements.models import CaseEntitlement
 from app.extensions import csrf, db, limiter
 from app.notify import webhooks
@@ -34,6 +35,7 @@ from app.partners.schemas import (
     EntitlementsQuerySchema,
     EventSchema,
     MilestoneSchema,
+    ParticipantSchema,
     VictimSchema,
     WebhookSchema,
 )
@@ -71,11 +73,38 @@ def _invalid(error: ValidationError) -> Response:
 
 
 def _own_case(reference: str):
-    """The token's agency's case with this reference: another agency's is simply not found."""
+    """The journey the token's agency takes part in under this reference: a journey it takes
+    no part in is simply not found."""
     case = cases.find_case(current_client().agency, reference)
     if case is None:
         abort(404, "No case with that reference for your agency.")
     return case
+
+
+def _case_body(case, reference: str) -> dict:
+    return CaseSchema().dump(case) | {"reference": reference}
+
+
+def _milestones(items: list, reference: str) -> list[dict]:
+    """Milestones as an agency on the journey reads them, the journey named by its reference."""
+    return [body | {"case": reference} for body in MilestoneSchema(many=True).dump(items)]
+
+
+def _unknown_duty(case_ids: set[int], data: dict) -> dict | None:
+    """An acknowledgement must name a duty the journey is owed (a rule id its events have
+    started): the problem as a field error, or None."""
+    if data["type"] != INFORMATION_DELIVERED:
+        return None
+    if not data.get("duty"):
+        return {"duty": ["Name the duty this information discharges (a duty id)."]}
+    exists = db.session.scalar(
+        select(CaseEntitlement.id)
+        .where(CaseEntitlement.case_id.in_(case_ids), CaseEntitlement.rule_id == data["duty"])
+        .limit(1)
+    )
+    if exists is None:
+        return {"duty": ["No such duty on this journey: GET the case's entitlements for its ids."]}
+    return None
 
 
 def _not_stored(body: dict) -> Response:
@@ -103,12 +132,19 @@ def issue_token():
 @require_oauth("cases:write")
 @api
 def put_case(reference: str):
+    """Create your case, or join the journey holding its URN, or update it. Facts you leave out
+    are kept as they are (another agency on the journey may have sent them)."""
     client = current_client()
-    data = CaseSchema().load(_json_body())
+    raw = _json_body()
+    data = CaseSchema().load(raw)
 
     def handler() -> tuple[dict, int]:
-        case, created = cases.upsert_case(client.agency, reference, data)
-        return CaseSchema().dump(case) | {"reference": case.reference}, 201 if created else 200
+        try:
+            case, created = cases.upsert_case(client.agency, reference, data, sent=set(raw))
+        except cases.JourneyConflict as exc:
+            db.session.rollback()
+            return {"error": "conflict", "detail": {exc.field: [exc.message]}}, 409
+        return _case_body(case, reference), 201 if created else 200
 
     return idempotent(client, handler)
 
@@ -117,9 +153,11 @@ def put_case(reference: str):
 @require_oauth()
 @api
 def get_case(reference: str):
+    """The whole journey: every agency on it and every milestone, each naming its sender."""
     case = _own_case(reference)
-    body = CaseSchema().dump(case) | {"reference": case.reference}
-    body["timeline"] = MilestoneSchema(many=True).dump(cases.timeline(case))
+    body = _case_body(case, reference)
+    body["participants"] = ParticipantSchema(many=True).dump(cases.participants([case.id])[case.id])
+    body["timeline"] = _milestones(cases.timeline(case), reference)
     return _not_stored(body)
 
 
@@ -130,10 +168,13 @@ def post_event(reference: str):
     client = current_client()
     data = EventSchema().load(_json_body())
     case = _own_case(reference)
+    problem = _unknown_duty({case.id}, data)
+    if problem:
+        raise ValidationError(problem)
 
     def handler() -> tuple[dict, int]:
         milestone, created = cases.record_event(client.agency, case, data)
-        return MilestoneSchema().dump(milestone), 201 if created else 200
+        return _milestones([milestone], reference)[0], 201 if created else 200
 
     return idempotent(client, handler)
 
@@ -148,7 +189,7 @@ def post_victim(reference: str):
     case = _own_case(reference)
 
     def handler() -> tuple[dict, int, dict]:
-        victim, code = invitations.invite(case, data)
+        victim, code = invitations.invite(client.agency, case, data)
         invitation = {
             "reference": victim.invitation_reference,
             "expires_at": victim.invitation_expires_at.isoformat(),
@@ -191,10 +232,23 @@ def post_batch():
                     "status": "invalid",
                     "detail": {"case": ["No case with that reference."]},
                 }
-        # One statement for the batch; an id sent twice in one batch is stored once.
-        created = cases.record_events(client.agency, [(found[d["case"]], d) for _i, d in known])
+        # Acknowledgements after the rest: one may discharge a duty an event earlier in the
+        # same batch started. One statement each; an id sent twice in one batch is stored once.
+        created: dict[str, bool] = {}
+        for acks in (False, True):
+            part = [(i, d) for i, d in known if (d["type"] == INFORMATION_DELIVERED) is acks]
+            if acks:
+                refused = {i: _unknown_duty({found[d["case"]].id}, d) for i, d in part}
+                for index, problem in refused.items():
+                    if problem:
+                        results[index] = {"index": index, "status": "invalid", "detail": problem}
+                part = [(i, d) for i, d in part if not refused[i]]
+            created |= cases.record_events(client.agency, [(found[d["case"]], d) for _i, d in part])
+            db.session.flush()
         first_seen: set[str] = set()
         for index, data in known:
+            if results[index] is not None:
+                continue
             new = created[data["id"]] and data["id"] not in first_seen
             first_seen.add(data["id"])
             results[index] = {
@@ -265,17 +319,23 @@ def ping_webhook():
 @require_oauth()
 @api
 def get_entitlements():
-    """The Victims' Code entitlements on your cases, for your own case system (what the alert
-    e-mail points to). Filter by status and case; page with `after`."""
+    """The Victims' Code duties your agency owes on the journeys it takes part in, for your own
+    case system (what the alert e-mail points to). Filter by status and case; page with
+    `after`."""
     agency = current_client().agency
     args = EntitlementsQuerySchema().load(request.args.to_dict())
     wanted = [s for s in args["status"].split(",") if s]
     limit, after = args["limit"], args["after"]
+    # The duties your agency owes, each journey named by your reference.
     query = (
-        select(CaseEntitlement, Case.reference)
-        .join(Case, Case.id == CaseEntitlement.case_id)
+        select(CaseEntitlement, Participant.reference)
+        .join(
+            Participant,
+            (Participant.case_id == CaseEntitlement.case_id)
+            & (Participant.agency_id == CaseEntitlement.agency_id),
+        )
         .where(
-            Case.agency_id == agency.id,
+            CaseEntitlement.agency_id == agency.id,
             CaseEntitlement.status.in_(wanted),
             CaseEntitlement.id > after,
         )
@@ -283,7 +343,7 @@ def get_entitlements():
         .limit(limit + 1)
     )
     if args["case"]:
-        query = query.where(Case.reference == args["case"])
+        query = query.where(Participant.reference == args["case"])
     rows = db.session.execute(query).all()
     items = [
         {

@@ -37,6 +37,27 @@ def open_task(
     return bool(insert_new(NavigatorTask, [row], unique=("dedupe_key",), returning=("id",)))
 
 
+def open_tasks_once(items: list[dict]) -> int:
+    """Open many tasks in one statement, each once per cause: dicts of open_task's arguments.
+    Returns how many were new."""
+    now = utcnow()
+    rows = [
+        {
+            "public_id": new_public_id(),
+            "dedupe_key": item["key"],
+            "kind": item["kind"],
+            "reason": item["reason"],
+            "user_id": item.get("user_id"),
+            "case_id": item.get("case_id"),
+            "milestone_id": item.get("milestone_id"),
+            "status": "open",
+            "created_at": now,
+        }
+        for item in items
+    ]
+    return len(insert_new(NavigatorTask, rows, unique=("dedupe_key",), returning=("id",)))
+
+
 def open_tasks(limit: int = 200) -> list[tuple[NavigatorTask, User | None]]:
     """Oldest first: the longest-waiting victim comes first."""
     rows = db.session.execute(

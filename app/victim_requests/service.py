@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts import contact
 from app.accounts.models import User
 from app.cases import agency_messages
+from app.cases import service as cases_service
 from app.cases.models import Agency, Case, CaseVictim
 from app.core.time import utcnow
 from app.entitlements.service import engine_history, rules
@@ -138,14 +139,23 @@ def _record(
 
 
 def route_to(item: VictimRequest) -> Agency:
-    """A CPS review goes to a CPS agency if one is registered for the hub, else to the case's
-    agency (the police pass it on, as they do today); everything else to the case's agency."""
+    """Who on the journey answers it: a review goes to the agency whose decision it is (the
+    CPS, or the police), a statement to the agency that invited the victim (it knows them by its
+    own reference). With no such agency on the journey, the inviting agency, then the one that
+    opened the journey, passes it on."""
     case = case_of(item)
-    if item.kind == "vrr" and item.scheme == vrr.CPS:
-        cps = db.session.scalar(select(Agency).where(Agency.kind == "cps").order_by(Agency.id))
-        if cps is not None:
-            return cps
-    return case.agency
+    on_journey = [p.agency for p in cases_service.participants([case.id])[case.id]]
+    if item.kind == "vrr":
+        kind = "cps" if item.scheme == vrr.CPS else "police"
+        for agency in on_journey:
+            if kind in (agency.kinds or ()):
+                return agency
+    link = db.session.get(CaseVictim, item.case_victim_id)
+    inviter = link.agency_id if link else None
+    for agency in on_journey:
+        if agency.id == inviter:
+            return agency
+    return on_journey[0] if on_journey else case.agency
 
 
 def submit(item: VictimRequest, user: User, document: bytes) -> None:
@@ -203,3 +213,16 @@ def change_status(
         routed = db.session.get(Agency, item.agency_id) if item.agency_id else None
         if routed is not None:
             tell_agency(item, routed, "request.updated")
+
+
+def follow_victims(victim_ids: list[int], case_id: int) -> int:
+    """The victims moved to another journey (an agency joined the wrong one): their requests
+    go with them. Returns how many moved."""
+    if not victim_ids:
+        return 0
+    result = db.session.execute(
+        update(VictimRequest)
+        .where(VictimRequest.case_victim_id.in_(victim_ids))
+        .values(case_id=case_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

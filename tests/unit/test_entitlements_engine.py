@@ -601,7 +601,20 @@ def test_an_acknowledgement_covers_only_the_events_before_it():
     between = told("k1", "r6-suspect-arrested", "2026-03-03T09:00")
     assert arrests("2026-03-20T00:00", between) == {"a1": Status.MET, "a2": Status.OVERDUE}
     after_both = told("k2", "r6-suspect-arrested", "2026-03-10T09:00")
-    assert arrests("2026-03-20T00:00", after_both) == {"a1": Status.MET_LATE, "a2": Status.MET}
+    # Not naming its arrest, one acknowledgement discharges the oldest open one only.
+    assert arrests("2026-03-20T00:00", after_both) == {
+        "a1": Status.MET_LATE,
+        "a2": Status.OVERDUE,
+    }
+
+
+def test_untied_acknowledgements_discharge_the_oldest_open_instances_in_turn():
+    first = told("k1", "r6-suspect-arrested", "2026-03-10T09:00")
+    second = told("k2", "r6-suspect-arrested", "2026-03-10T09:30")
+    assert arrests("2026-03-20T00:00", first, second) == {"a1": Status.MET_LATE, "a2": Status.MET}
+    # One tied to the second arrest leaves the untied one for the first.
+    tied = told("k3", "r6-suspect-arrested", "2026-03-09T11:00", regarding="a2")
+    assert arrests("2026-03-20T00:00", tied, first) == {"a1": Status.MET_LATE, "a2": Status.MET}
 
 
 def test_an_acknowledgement_can_name_the_event_it_is_about():
