@@ -55,9 +55,26 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with db.engine.connect() as connection:
-        context.configure(connection=connection, **_options())
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch alteration copies the table and drops the old one, which foreign keys
+            # from rows in other tables forbid. SQLite reads this pragma outside a transaction
+            # only: set it, end the transaction, and set it back on the way out (the connection
+            # returns to the pool) after checking no key was left dangling.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, **_options())
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.commit()
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+                if dangling:
+                    raise RuntimeError(f"foreign keys left dangling: {dangling[:5]}")
 
 
 if context.is_offline_mode():
