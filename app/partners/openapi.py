@@ -42,6 +42,7 @@ ERRORS = {
         401: "No valid bearer token",
         403: "The token lacks the scope",
         404: "No such case for your agency",
+        409: "Conflicts with the journey the hub holds (a URN): detail says which field",
         422: "The body is not valid: detail says which field and why",
     }.items()
 }
@@ -230,7 +231,23 @@ def document() -> dict:
         plugins=[MarshmallowPlugin()],
         info={
             "description": "For police, Witness Care Units, CPS, courts and probation: send "
-            "cases and events; read requests routed to you. OAuth2 client credentials."
+            "cases and events; read requests routed to you. OAuth2 client credentials.\n\n"
+            "**Journeys.** A case in the hub is the victim's journey, shared by every agency "
+            "that works on it. You name it by your own reference. PUT your case with the "
+            "criminal justice `urn` and it joins the journey that holds that URN (or starts it); "
+            "a journey lists its participants. You read and write only journeys you take part "
+            "in (404 otherwise) and see every milestone on them, each naming its sender "
+            "(`sent_by`). A URN that contradicts what the hub holds is refused with 409.\n\n"
+            "**Duty holders.** Each Victims' Code duty is owed by the participant whose kinds "
+            "include the rule's duty holder (police, wcu, cps, court, probation); alerts and "
+            "`GET /api/v1/entitlements` list only the duties your agency owes. A duty whose "
+            "holder is not on the journey goes to a hub navigator.\n\n"
+            "**Deadlines** run from when the duty holder had the information: `occurred_at`, "
+            "or `recorded_at` for information you pass on (when your agency received it); never "
+            "from when you sent it. An event posted late makes its duties late.\n\n"
+            "**Acknowledgements.** `information_delivered` must name in `duty` a duty that "
+            "exists on the journey (422 otherwise); with `detail.regarding` (the event id of the "
+            "trigger) it discharges that occurrence, without it the oldest one still open."
         },
     )
     spec.components.security_scheme(

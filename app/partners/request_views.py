@@ -9,7 +9,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from app.cases.models import Agency, Case
+from app.cases.models import Agency, Case, CaseVictim, Participant
+from app.cases.references import reference_for
 from app.extensions import db
 from app.partners import bp
 from app.partners.idempotency import idempotent
@@ -45,15 +46,18 @@ def _visible(public_id: str, *, lock: bool = False) -> VictimRequest:
     return item
 
 
-def _item(item: VictimRequest, case: Case) -> dict:
-    """A request as listed: never the victim's name, contact details or answers."""
+def _item(item: VictimRequest, case: Case, reference: str | None, victim: str | None) -> dict:
+    """A request as listed: never the victim's name, contact details or answers; the journey
+    and the victim by the agency's own references (the victim's is None when another agency on
+    the journey invited them)."""
     return {
         "id": item.public_id,
         "reference": item.reference,
         "kind": item.kind,
         "scheme": item.scheme,
         "status": item.status,
-        "case": {"id": case.public_id, "reference": case.reference},
+        "case": {"id": case.public_id, "reference": reference or case.reference},
+        "victim_reference": victim,
         "submitted_at": item.submitted_at,
         "updated_at": item.updated_at,
         "next_statuses": service.machine(item).next_for(item.status, states.AGENCY),
@@ -61,6 +65,17 @@ def _item(item: VictimRequest, case: Case) -> dict:
             "partners.get_request_document", public_id=item.public_id, _external=True
         ),
     }
+
+
+def _named(item: VictimRequest) -> dict:
+    victim = db.session.scalar(
+        select(CaseVictim.reference).where(
+            CaseVictim.id == item.case_victim_id, CaseVictim.agency_id == item.agency_id
+        )
+    )
+    case = db.session.get_one(Case, item.case_id)
+    reference = reference_for(item.agency_id, case.id) if item.agency_id else None
+    return _item(item, case, reference, victim)
 
 
 @bp.get("/api/v1/requests")
@@ -73,8 +88,18 @@ def list_requests():
     wanted = [s for s in args["status"].split(",") if s]
     limit, after = args["limit"], args["after"]
     query = (
-        select(VictimRequest, Case)
+        select(VictimRequest, Case, Participant.reference, CaseVictim.reference)
         .join(Case, Case.id == VictimRequest.case_id)
+        .outerjoin(
+            Participant,
+            (Participant.case_id == VictimRequest.case_id)
+            & (Participant.agency_id == VictimRequest.agency_id),
+        )
+        .outerjoin(
+            CaseVictim,
+            (CaseVictim.id == VictimRequest.case_victim_id)
+            & (CaseVictim.agency_id == VictimRequest.agency_id),
+        )
         .options(defer(VictimRequest.answers), defer(VictimRequest.document))  # not decrypted
         .where(
             VictimRequest.agency_id == _agency().id,
@@ -89,7 +114,7 @@ def list_requests():
         query = query.where(VictimRequest.kind == args["kind"])
     rows = db.session.execute(query).all()
     body = {
-        "items": RequestSchema(many=True).dump([_item(r, c) for r, c in rows[:limit]]),
+        "items": RequestSchema(many=True).dump([_item(*row) for row in rows[:limit]]),
         "next": str(rows[limit - 1][0].id) if len(rows) > limit else None,
     }
     return _not_stored(body)
@@ -101,7 +126,7 @@ def list_requests():
 def get_request(public_id: str):
     """One request with the victim's answers and its history."""
     item = _visible(public_id)
-    body = _item(item, db.session.get_one(Case, item.case_id)) | {
+    body = _named(item) | {
         "answers": item.answers or {},
         "history": finding.history("request", item.id),
     }
@@ -145,8 +170,7 @@ def post_request_status(public_id: str):
     def handler() -> tuple[dict, int]:
         service.change_status(item, data["status"], states.AGENCY, agency=agency, note=data["note"])
         # The answer is kept for repeats, unencrypted: the item only, never answers or notes.
-        case = db.session.get_one(Case, item.case_id)
-        return RequestSchema().dump(_item(item, case)), 200
+        return RequestSchema().dump(_named(item)), 200
 
     try:
         response = idempotent(current_client(), handler)

@@ -331,6 +331,14 @@ class RequestSchema(Schema):
     )
     status = fields.String(required=True, validate=validate.OneOf(VISIBLE_REQUEST_STATUSES))
     case = fields.Nested(RequestCaseSchema, required=True)
+    victim_reference = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Your reference for the victim who asked (as you sent it with their "
+            "invitation); null when another agency on the journey invited them."
+        },
+    )
     submitted_at = UTCDateTime(required=True, allow_none=True)
     updated_at = UTCDateTime(required=True)
     next_statuses = fields.List(

@@ -171,6 +171,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "navigator.referral_status": signed_in_only(NOT_FOUND),
     "navigator.reply": {**signed_in_only(NOT_FOUND), **NAVIGATORS},  # POST: the form's errors
     "navigator.record_call": {**signed_in_only(NOT_FOUND), **NAVIGATORS},
+    "navigator.journey": signed_in_only(NOT_FOUND),  # nobody's journey: 404 for staff too
 }
 
 

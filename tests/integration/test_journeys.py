@@ -404,3 +404,107 @@ def test_a_navigator_moves_an_agency_that_joined_by_mistake(app, journey):
         )
     ).one()
     assert "Wrong URN" in (audit.detail or "")
+
+
+# --- Every partner route and method, for an agency on the journey and one off it ---------------
+
+ON, OFF = "on", "off"
+
+
+def _request_for(journey) -> str:
+    """A statement the victim sent, routed to the police on the journey."""
+    from app.victim_requests import service
+
+    police = journey["police"]
+    police(
+        "POST", "/api/v1/cases/MET-1/victims", {"reference": "V1", "date_of_birth": "1980-01-01"}
+    )
+    from app.cases.models import CaseVictim
+
+    case = _case(journey["urn"])
+    link = db.session.scalars(select(CaseVictim).where(CaseVictim.case_id == case.id)).one()
+    user = create_user()
+    link.user_id = user.id
+    item = service.start_draft(user, link, "vps")
+    service.save_answers(item, {"statement": "It changed how I live."})
+    service.submit(item, user, b"%PDF-1.4\n%%EOF\n")
+    db.session.commit()
+    return item.public_id
+
+
+# What each agency gets, per endpoint and method: the journey's own data for the agency on it,
+# "not found" (or nothing of the journey) for the one off it.
+PARTNER_MATRIX = {
+    # Off: its own case, no URN (with the journey's URN it would join: that is how one joins).
+    ("partners.put_case", "PUT"): {ON: 200, OFF: 201},
+    ("partners.get_case", "GET"): {ON: 200, OFF: 404},
+    ("partners.post_event", "POST"): {ON: 201, OFF: 404},
+    ("partners.post_victim", "POST"): {ON: 201, OFF: 404},
+    ("partners.get_request", "GET"): {ON: 200, OFF: 404},
+    ("partners.get_request_document", "GET"): {ON: 200, OFF: 404},
+    ("partners.post_request_status", "POST"): {ON: 200, OFF: 404},
+    # Not about one journey: both are answered, and the checks below show the one off the
+    # journey sees none of it.
+    ("partners.post_batch", "POST"): {ON: 200, OFF: 200},
+    ("partners.get_entitlements", "GET"): {ON: 200, OFF: 200},
+    ("partners.list_requests", "GET"): {ON: 200, OFF: 200},
+    ("partners.put_webhook", "PUT"): {ON: 200, OFF: 200},
+    ("partners.get_webhook", "GET"): {ON: 200, OFF: 200},
+    ("partners.ping_webhook", "POST"): {ON: 202, OFF: 202},
+    ("partners.delete_webhook", "DELETE"): {ON: 204, OFF: 204},
+    ("partners.issue_token", "POST"): {ON: 400, OFF: 400},  # a bearer token is not a client
+    ("partners.openapi", "GET"): {ON: 200, OFF: 200},
+}
+
+
+def test_every_partner_route_for_agencies_on_and_off_the_journey(app, client, journey):
+    police = journey["police"]
+    stranger = Agency(client, "Kent Police", ["police"])
+    police.post("MET-1", "suspect_arrested")
+    request_id = _request_for(journey)
+    methods = {"GET", "POST", "PUT", "DELETE", "PATCH"}
+    routes = {
+        (rule.endpoint, method): rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("partners.")
+        for method in rule.methods & methods
+    }
+    assert set(routes) == set(PARTNER_MATRIX), "decide what agencies on and off a journey get"
+    bodies = {
+        "partners.put_case": {"crime_type": "assault", "urn": journey["urn"]},
+        "partners.post_event": {"id": "m-1", "type": "charged", "occurred_at": NOW.isoformat()},
+        "partners.post_victim": {"reference": "V9", "date_of_birth": "1990-01-01"},
+        "partners.post_request_status": {"status": "received", "note": "Thank you"},
+        "partners.post_batch": {
+            "events": [
+                {"id": "b-1", "case": "MET-1", "type": "charged", "occurred_at": NOW.isoformat()}
+            ]
+        },
+        "partners.put_webhook": {"url": "http://127.0.0.1:9/hook"},
+    }
+    wrong = {}
+    seen: dict[tuple[str, str], object] = {}
+    # The stranger first: what it does must change nothing the police then read.
+    for who, agency in ((OFF, stranger), (ON, police)):
+        for endpoint, method in PARTNER_MATRIX:  # in its order: the webhook's last
+            rule = routes[(endpoint, method)]
+            values = {"reference": "MET-1", "public_id": request_id}
+            url = app.url_map.bind("localhost").build(
+                endpoint, {k: v for k, v in values.items() if k in rule.arguments}
+            )
+            body = bodies.get(endpoint)
+            if endpoint == "partners.put_case" and who == OFF:
+                url, body = "/api/v1/cases/KENT-1", {"crime_type": "fraud"}
+            response = agency(method, url, body)
+            seen[(who, endpoint)] = response
+            want = PARTNER_MATRIX[(endpoint, method)][who]
+            if response.status_code != want:
+                wrong[f"{who} {method} {endpoint}"] = (response.status_code, want)
+    assert not wrong, wrong
+    # What the agency off the journey was answered holds nothing of it.
+    batch = seen[(OFF, "partners.post_batch")].json["results"]
+    assert batch[0]["status"] == "invalid"
+    assert seen[(OFF, "partners.get_entitlements")].json["items"] == []
+    assert seen[(OFF, "partners.list_requests")].json["items"] == []
+    mine = seen[(ON, "partners.list_requests")].json["items"]
+    assert [(i["case"]["reference"], i["victim_reference"]) for i in mine] == [("MET-1", "V1")]

@@ -27,6 +27,7 @@ LISTED = {
     "scheme",
     "status",
     "case",
+    "victim_reference",
     "submitted_at",
     "updated_at",
     "next_statuses",
