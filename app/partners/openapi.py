@@ -7,6 +7,9 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from app.cases.details import DETAIL_SCHEMAS, EXAMPLES
+from app.core.vocabulary import INFORMATION_DELIVERED, MILESTONE_TYPES
+from app.entitlements.service import rules
 from app.partners.schemas import (
     MAX_ID,
     MAX_NOTE,
@@ -221,6 +224,56 @@ def _webhooks() -> dict:
     }
 
 
+EXAMPLE_TIME = "2026-11-20T10:00:00+00:00"
+DUTY_EXAMPLE = "r6-charged"
+
+
+def _event_examples() -> dict:
+    """An example event of every milestone type, with the detail that type allows."""
+    examples = {}
+    for number, (kind, meaning) in enumerate(sorted(MILESTONE_TYPES.items()), start=1):
+        value: dict = {"id": f"EV-{number:04d}", "type": kind, "occurred_at": EXAMPLE_TIME}
+        if kind == INFORMATION_DELIVERED:
+            value["duty"] = DUTY_EXAMPLE
+        if kind in EXAMPLES:
+            value["detail"] = dict(EXAMPLES[kind])
+        examples[kind] = {"summary": meaning, "value": value}
+    return examples
+
+
+def _detail_by_type(schemas: dict) -> None:
+    """Event.detail's schema depends on Event.type: one if/then per type (JSON Schema 2020-12,
+    which OpenAPI 3.1 uses), each naming its *Detail component."""
+    event = schemas["Event"]
+    event["allOf"] = [
+        {
+            "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
+            "then": {
+                "properties": {
+                    "detail": {
+                        "oneOf": [
+                            {"$ref": f"#/components/schemas/{schema.__name__}"},
+                            {"type": "null"},
+                        ]
+                    }
+                }
+            },
+        }
+        for kind, schema in sorted(DETAIL_SCHEMAS.items())
+    ]
+    by_type = ", ".join(
+        f"{kind}: {schema.__name__}" for kind, schema in sorted(DETAIL_SCHEMAS.items())
+    )
+    event["properties"]["detail"]["description"] += f" By type: {by_type}."
+    # The duties an acknowledgement can name, from the rules this hub runs.
+    duties = "\n".join(
+        f"- `{rule.id}` ({rule.duty_holder}): {' '.join(rule.duty.split())}"
+        for rule in rules()
+        if INFORMATION_DELIVERED in rule.discharged_by
+    )
+    event["properties"]["duty"]["description"] += f"\n\nThe duties (rule ids):\n{duties}"
+
+
 @cache
 def document() -> dict:
     spec = APISpec(
@@ -273,6 +326,8 @@ def document() -> dict:
         "RequestAlert": RequestAlertSchema,
     }.items():
         spec.components.schema(name, schema=schema)
+    for detail in dict.fromkeys(DETAIL_SCHEMAS.values()):
+        spec.components.schema(detail.__name__, schema=detail)
     reference = {
         "in": "path",
         "name": "reference",
@@ -294,10 +349,12 @@ def document() -> dict:
             },
         },
     )
+    send_event = _write("Send one event", "Event", "Milestone", "events:write")
+    send_event["requestBody"]["content"]["application/json"]["examples"] = _event_examples()
     spec.path(
         path="/api/v1/cases/{reference}/events",
         parameters=[reference],
-        operations={"post": _write("Send one event", "Event", "Milestone", "events:write")},
+        operations={"post": send_event},
     )
     spec.path(
         path="/api/v1/cases/{reference}/victims",
@@ -393,4 +450,6 @@ def document() -> dict:
         },
     )
     _requests_paths(spec)
-    return spec.to_dict() | {"webhooks": _webhooks()}
+    generated = spec.to_dict()
+    _detail_by_type(generated["components"]["schemas"])
+    return generated | {"webhooks": _webhooks()}
