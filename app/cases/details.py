@@ -2,9 +2,10 @@
 `detail`. Pure (marshmallow only): the partner API validates with it, the OpenAPI document is
 built from it and the victim's timeline reads what it stored.
 
-`detail` is optional: an agency that knows only that something happened still sends the event.
-When it is sent it must match its type's schema: unknown keys are refused, free text is trimmed
-and limited, closed lists are closed. Stored as JSON, so dates are kept as ISO strings.
+`detail` is optional (absent, null or {}): an agency that knows only that something happened
+still sends the event. When it is sent it must match its type's schema: unknown keys are refused,
+free text is trimmed and limited, closed lists are closed. Stored as JSON, so dates are kept as
+ISO strings.
 
 Keys others read: the entitlements engine reads a sentence's `months` (int) and `uls_eligible`
 (bool) and an acknowledgement's `regarding`; victims' updates read a moved trial's `new_date`.
@@ -405,10 +406,10 @@ def clean(milestone_type: str, detail: object) -> dict[str, Any] | None:
     """`detail` checked against its type's schema and as it is stored (dates as ISO strings,
     text trimmed); None when there is nothing to store. Raises ValidationError naming the
     field."""
-    if detail is None:
-        return None
-    if not isinstance(detail, Mapping):
+    if not isinstance(detail, Mapping | None):
         raise ValidationError("Send an object.")
+    if not detail:  # none sent, or an empty object: the event says only that it happened
+        return None
     schema = schema_for(milestone_type)
     loaded = schema.load(detail)
     dumped: dict[str, Any] = schema.dump(loaded)
