@@ -242,29 +242,21 @@ def _event_examples() -> dict:
 
 
 def _detail_by_type(schemas: dict) -> None:
-    """Event.detail's schema depends on Event.type: one if/then per type (JSON Schema 2020-12,
-    which OpenAPI 3.1 uses), each naming its *Detail component."""
+    """Event.detail's schema depends on Event.type. JSON Schema can say so (if/then), but
+    schemathesis and most client generators cannot read it: the property lists every *Detail
+    schema (anyOf) and `x-detail-by-type` maps each type to its own."""
     event = schemas["Event"]
-    event["allOf"] = [
-        {
-            "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
-            "then": {
-                "properties": {
-                    "detail": {
-                        "oneOf": [
-                            {"$ref": f"#/components/schemas/{schema.__name__}"},
-                            {"type": "null"},
-                        ]
-                    }
-                }
-            },
-        }
+    refs = {
+        kind: f"#/components/schemas/{schema.__name__}"
         for kind, schema in sorted(DETAIL_SCHEMAS.items())
-    ]
-    by_type = ", ".join(
-        f"{kind}: {schema.__name__}" for kind, schema in sorted(DETAIL_SCHEMAS.items())
-    )
-    event["properties"]["detail"]["description"] += f" By type: {by_type}."
+    }
+    detail = event["properties"]["detail"]
+    detail.pop("additionalProperties", None)
+    detail.pop("type", None)
+    detail["anyOf"] = [{"$ref": ref} for ref in dict.fromkeys(refs.values())] + [{"type": "null"}]
+    detail["x-detail-by-type"] = {kind: {"$ref": ref} for kind, ref in refs.items()}
+    by_type = ", ".join(f"{kind}: {ref.rsplit('/', 1)[1]}" for kind, ref in refs.items())
+    detail["description"] += f" By type: {by_type}."
     # The duties an acknowledgement can name, from the rules this hub runs.
     duties = "\n".join(
         f"- `{rule.id}` ({rule.duty_holder}): {' '.join(rule.duty.split())}"
