@@ -256,7 +256,10 @@ def _detail_by_type(schemas: dict) -> None:
     detail["anyOf"] = [{"$ref": ref} for ref in dict.fromkeys(refs.values())] + [{"type": "null"}]
     detail["x-detail-by-type"] = {kind: {"$ref": ref} for kind, ref in refs.items()}
     by_type = ", ".join(f"{kind}: {ref.rsplit('/', 1)[1]}" for kind, ref in refs.items())
-    detail["description"] += f" By type: {by_type}."
+    detail["description"] = (
+        "What happened, as the event's type allows; optional (absent, null or {}), but checked "
+        f"when sent: unknown keys are refused. By type: {by_type}."
+    )
     # The duties an acknowledgement can name, from the rules this hub runs.
     duties = "\n".join(
         f"- `{rule.id}` ({rule.duty_holder}): {' '.join(rule.duty.split())}"

@@ -95,14 +95,12 @@ class EventSchema(Schema):
             "Without it the event shows on the timeline but discharges no duty."
         },
     )
-    detail = fields.Dict(
-        load_default=None,
-        allow_none=True,
-        metadata={
-            "description": "What happened, as the event's type allows (see its *Detail "
-            "schema); optional, but checked when sent."
-        },
-    )
+    detail = fields.Dict(load_default=None, allow_none=True)
+
+    @validates("occurred_at")
+    def _not_in_the_future(self, value: dt.datetime, **_kwargs) -> None:
+        if value > dt.datetime.now(dt.UTC) + FUTURE_LEEWAY:
+            raise ValidationError("More than a day in the future.")
 
     @validates_schema
     def _detail_fits_the_type(self, data: dict, **_kwargs) -> None:
@@ -112,11 +110,6 @@ class EventSchema(Schema):
             data["detail"] = clean_detail(data["type"], data.get("detail"))
         except ValidationError as exc:
             raise ValidationError(exc.messages, "detail") from exc
-
-    @validates("occurred_at")
-    def _not_in_the_future(self, value: dt.datetime, **_kwargs) -> None:
-        if value > dt.datetime.now(dt.UTC) + FUTURE_LEEWAY:
-            raise ValidationError("More than a day in the future.")
 
 
 class BatchEventSchema(EventSchema):
@@ -131,10 +124,10 @@ class MilestoneSchema(Schema):
     id = fields.String(attribute="agency_event_id")
     case = fields.Function(lambda m: m.case.reference)
     type = fields.String()
+    detail = fields.Dict(allow_none=True)
     occurred_at = UTCDateTime()
     received_at = UTCDateTime()
     duty = fields.String(allow_none=True)
-    detail = fields.Dict(allow_none=True)
 
 
 class ErrorSchema(Schema):
