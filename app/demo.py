@@ -84,20 +84,67 @@ def ensure_partner_client() -> tuple[str, str]:
     return client.client_id, secret
 
 
+# A case from report to sentence: a trial, a verdict and a prison sentence four days ago (so the
+# Unduly Lenient Sentence window is open), with the details the courts would send.
 DEMO_TIMELINE = [
-    ("reported", 40),
-    ("crime_reference_issued", 40),
-    ("officer_assigned", 38),
-    ("needs_assessment_done", 37),
-    ("suspect_arrested", 30),
-    ("released_on_bail", 29),
-    ("charged", 12),
-    ("hearing_details_received", 10),
-    ("vps_offered", 9),
-    ("information_delivered", 29),  # the arrest was explained to the victim the next day
+    ("reported", 120),
+    ("crime_reference_issued", 120),
+    ("officer_assigned", 118),
+    ("needs_assessment_done", 117),
+    ("suspect_arrested", 110),
+    ("released_on_bail", 109),
+    ("information_delivered", 109),  # the arrest was explained to the victim the same day
+    ("charged", 90),
+    ("hearing_details_received", 88),
+    ("vps_offered", 85),
+    ("first_hearing", 60),
+    ("plea", 60),
+    ("trial_date_set", 60),
+    ("verdict", 25),
+    ("sentence", 4),
 ]
 # Acknowledgements name the Victims' Code duty they discharge.
 DEMO_DUTIES = {"information_delivered": "r6-suspect-arrested"}
+DEMO_CHARGES = ("Assault occasioning actual bodily harm", "Criminal damage")
+
+
+def demo_details(today) -> dict[str, dict]:
+    """What the agencies said about each step, dated from `today`."""
+    import datetime as dt
+
+    def day(days_ago: int) -> str:
+        return (today - dt.timedelta(days=days_ago)).isoformat()
+
+    magistrates, crown = "Thames Magistrates' Court", "Snaresbrook Crown Court"
+    return {
+        "released_on_bail": {
+            "conditions": ["no_contact", "not_to_enter_area"],
+            "answer_date": day(90),
+        },
+        "information_delivered": {"regarding": "demo-4", "method": "phone"},
+        "charged": {"charges": list(DEMO_CHARGES)},
+        "hearing_details_received": {
+            "date": day(60),
+            "time": "10:00",
+            "court": magistrates,
+            "hearing_type": "first_hearing",
+        },
+        "first_hearing": {"date": day(60), "court": magistrates},
+        "plea": {"plea": "not_guilty"},
+        "trial_date_set": {
+            "date": day(27),
+            "time": "10:00",
+            "court": crown,
+            "hearing_type": "trial",
+        },
+        "verdict": {
+            "charges": [
+                {"charge": DEMO_CHARGES[0], "outcome": "guilty"},
+                {"charge": DEMO_CHARGES[1], "outcome": "not_guilty"},
+            ]
+        },
+        "sentence": {"type": "custodial", "months": 30, "uls_eligible": True, "court": crown},
+    }
 
 
 def ensure_demo_case(victim: User) -> str:
@@ -120,7 +167,7 @@ def ensure_demo_case(victim: User) -> str:
             crime_type="assault",
             offence_category="violent",
             enhanced=False,
-            incident_date=(now - dt.timedelta(days=41)).date(),
+            incident_date=(now - dt.timedelta(days=121)).date(),
         )
         db.session.add(case)
         db.session.flush()
@@ -136,6 +183,9 @@ def ensure_demo_case(victim: User) -> str:
                 date_of_birth=dt.date(1988, 6, 14),
             )
         )
+        from app.cases.details import clean
+
+        details = demo_details(now.date())
         for number, (kind, days_ago) in enumerate(DEMO_TIMELINE):
             db.session.add(
                 Milestone(
@@ -147,6 +197,7 @@ def ensure_demo_case(victim: User) -> str:
                     occurred_at=now - dt.timedelta(days=days_ago) + dt.timedelta(hours=number),
                     received_at=now - dt.timedelta(days=days_ago) + dt.timedelta(hours=number + 1),
                     duty=DEMO_DUTIES.get(kind),
+                    detail=clean(kind, details.get(kind)),  # as the partner API would store it
                 )
             )
         db.session.flush()

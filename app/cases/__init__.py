@@ -4,7 +4,10 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 
-from app.cases import agency_messages, updates, views  # noqa: E402,F401  (routes register on import)
+from app.cases import agency_messages, detail_text, updates, views  # noqa: E402,F401  (routes register on import)
+
+# A milestone's details in words, for the victim's timeline and the navigator's record.
+bp.add_app_template_global(detail_text.describe, "milestone_detail")
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,9 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from app.cases.details import DETAIL_SCHEMAS, EXAMPLES
+from app.core.vocabulary import INFORMATION_DELIVERED, MILESTONE_TYPES
+from app.entitlements.service import rules
 from app.partners.schemas import (
     MAX_ID,
     MAX_NOTE,
@@ -222,6 +225,51 @@ def _webhooks() -> dict:
     }
 
 
+EXAMPLE_TIME = "2026-11-20T10:00:00+00:00"
+DUTY_EXAMPLE = "r6-charged"
+
+
+def _event_examples() -> dict:
+    """An example event of every milestone type, with the detail that type allows."""
+    examples = {}
+    for number, (kind, meaning) in enumerate(sorted(MILESTONE_TYPES.items()), start=1):
+        value: dict = {"id": f"EV-{number:04d}", "type": kind, "occurred_at": EXAMPLE_TIME}
+        if kind == INFORMATION_DELIVERED:
+            value["duty"] = DUTY_EXAMPLE
+        if kind in EXAMPLES:
+            value["detail"] = dict(EXAMPLES[kind])
+        examples[kind] = {"summary": meaning, "value": value}
+    return examples
+
+
+def _detail_by_type(schemas: dict) -> None:
+    """Event.detail's schema depends on Event.type. JSON Schema can say so (if/then), but
+    schemathesis and most client generators cannot read it: the property lists every *Detail
+    schema (anyOf) and `x-detail-by-type` maps each type to its own."""
+    event = schemas["Event"]
+    refs = {
+        kind: f"#/components/schemas/{schema.__name__}"
+        for kind, schema in sorted(DETAIL_SCHEMAS.items())
+    }
+    detail = event["properties"]["detail"]
+    detail.pop("additionalProperties", None)
+    detail.pop("type", None)
+    detail["anyOf"] = [{"$ref": ref} for ref in dict.fromkeys(refs.values())] + [{"type": "null"}]
+    detail["x-detail-by-type"] = {kind: {"$ref": ref} for kind, ref in refs.items()}
+    by_type = ", ".join(f"{kind}: {ref.rsplit('/', 1)[1]}" for kind, ref in refs.items())
+    detail["description"] = (
+        "What happened, as the event's type allows; optional (absent, null or {}), but checked "
+        f"when sent: unknown keys are refused. By type: {by_type}."
+    )
+    # The duties an acknowledgement can name, from the rules this hub runs.
+    duties = "\n".join(
+        f"- `{rule.id}` ({rule.duty_holder}): {' '.join(rule.duty.split())}"
+        for rule in rules()
+        if INFORMATION_DELIVERED in rule.discharged_by
+    )
+    event["properties"]["duty"]["description"] += f"\n\nThe duties (rule ids):\n{duties}"
+
+
 @cache
 def document() -> dict:
     spec = APISpec(
@@ -290,6 +338,8 @@ def document() -> dict:
         "RequestAlert": RequestAlertSchema,
     }.items():
         spec.components.schema(name, schema=schema)
+    for detail in dict.fromkeys(DETAIL_SCHEMAS.values()):
+        spec.components.schema(detail.__name__, schema=detail)
     reference = {
         "in": "path",
         "name": "reference",
@@ -311,10 +361,12 @@ def document() -> dict:
             },
         },
     )
+    send_event = _write("Send one event", "Event", "Milestone", "events:write")
+    send_event["requestBody"]["content"]["application/json"]["examples"] = _event_examples()
     spec.path(
         path="/api/v1/cases/{reference}/events",
         parameters=[reference],
-        operations={"post": _write("Send one event", "Event", "Milestone", "events:write")},
+        operations={"post": send_event},
     )
     spec.path(
         path="/api/v1/cases/{reference}/victims",
@@ -410,4 +462,6 @@ def document() -> dict:
         },
     )
     _requests_paths(spec)
-    return spec.to_dict() | {"webhooks": _webhooks()}
+    generated = spec.to_dict()
+    _detail_by_type(generated["components"]["schemas"])
+    return generated | {"webhooks": _webhooks()}

@@ -7,6 +7,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from app.cases.details import clean as clean_detail
 from app.core.time import as_utc
 from app.core.vocabulary import MILESTONE_TYPES
 from app.victim_requests.states import VPS, VRR
@@ -22,6 +23,14 @@ class UTCDateTime(fields.DateTime):
 
     def _serialize(self, value: dt.datetime | None, attr, obj, **kwargs):
         return super()._serialize(value and as_utc(value), attr, obj, **kwargs)
+
+
+class UTCAwareDateTime(fields.AwareDateTime):
+    """A time with an offset, converted to UTC on load: SQLite stores the wall time and drops the
+    offset, so 10:00+01:00 would come back as 10:00Z, an hour out."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> dt.datetime:
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
 
 
 class StrictBoolean(fields.Boolean):
@@ -89,8 +98,9 @@ class EventSchema(Schema):
         validate=validate.OneOf(sorted(MILESTONE_TYPES)),
         metadata={"description": "One of the milestone types (see the API page)."},
     )
-    occurred_at = fields.AwareDateTime(
-        required=True, metadata={"description": "When it happened, with a time zone offset."}
+    occurred_at = UTCAwareDateTime(
+        required=True,
+        metadata={"description": "When it happened, with a time zone offset (returned in UTC)."},
     )
     duty = fields.String(
         load_default=None,
@@ -101,7 +111,7 @@ class EventSchema(Schema):
             "Without it the event shows on the timeline but discharges no duty."
         },
     )
-    recorded_at = fields.AwareDateTime(
+    recorded_at = UTCAwareDateTime(
         load_default=None,
         allow_none=True,
         metadata={
@@ -117,6 +127,15 @@ class EventSchema(Schema):
     def _not_in_the_future(self, value: dt.datetime, **_kwargs) -> None:
         if value > dt.datetime.now(dt.UTC) + FUTURE_LEEWAY:
             raise ValidationError("More than a day in the future.")
+
+    @validates_schema
+    def _detail_fits_the_type(self, data: dict, **_kwargs) -> None:
+        # Cleaned in place (trimmed, dates as ISO strings): the JSON column stores what is
+        # returned, and the timeline reads it back without checking again.
+        try:
+            data["detail"] = clean_detail(data["type"], data.get("detail"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, "detail") from exc
 
 
 class BatchEventSchema(EventSchema):
@@ -142,6 +161,7 @@ class MilestoneSchema(Schema):
         dump_only=True, metadata={"description": "Your reference for the journey."}
     )
     type = fields.String()
+    detail = fields.Dict(allow_none=True)
     occurred_at = UTCDateTime()
     recorded_at = UTCDateTime(allow_none=True)
     received_at = UTCDateTime()

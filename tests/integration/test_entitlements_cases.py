@@ -308,7 +308,7 @@ def test_the_per_event_path_matches_a_full_evaluation(api):
         ("suspect_arrested", {}),
         ("charged", {}),
         ("information_delivered", {"duty": "r6-charged"}),
-        ("sentence", {"detail": {"months": 18, "uls_eligible": True}}),
+        ("sentence", {"detail": {"type": "custodial", "months": 18, "uls_eligible": True}}),
         ("vcs_referral_made", {}),
     ]:
         event(api, ref, type_, 1, **extra)

@@ -206,8 +206,14 @@ def test_a_police_decision_without_an_interview_does_not_qualify(client, victim)
 
 
 def test_a_cps_decision_routes_to_the_cps_when_there_is_one(client, victim):
+    """To the CPS taking part in the journey; a CPS elsewhere in the hub is not this case's."""
+    from app.cases.models import Participant
+
     user, case, link = victim
+    create_agency(name="CPS Elsewhere", kind="cps")  # registered, but not on this journey
     cps = create_agency(name="CPS London", kind="cps")
+    db.session.add(Participant(case_id=case.id, agency_id=cps.id, reference="CPS-1"))
+    db.session.commit()
     dropped = _decision(case, "charges_dropped", 1)
     url = f"/account/cases/{link.public_id}/review"
     page = client.get(url).get_data(as_text=True)
