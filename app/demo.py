@@ -40,39 +40,46 @@ def ensure_person(email: str, role: Role) -> tuple[User, bool]:
     return user, True
 
 
-def demo_agency():
-    """The demo police force, made once."""
+# The demo journey's agencies: the Met runs London's Witness Care Units (police and wcu); the
+# CPS joined when it took the case on, by the URN.
+DEMO_CPS = "Crown Prosecution Service, London South (demo)"
+DEMO_URN = "01MP0000001"
+
+
+def demo_agency(name: str = DEMO_AGENCY):
+    """A demo agency (the police force, or the CPS), made once."""
     from sqlalchemy import select
 
     from app.cases.models import Agency
 
-    agency = db.session.scalar(select(Agency).where(Agency.name == DEMO_AGENCY))
+    agency = db.session.scalar(select(Agency).where(Agency.name == name))
     if agency is None:
-        agency = Agency(
-            name=DEMO_AGENCY, kinds=["police", "wcu"], contact_email="cases@police.example"
-        )
+        if name == DEMO_CPS:
+            agency = Agency(name=name, kinds=["cps"], contact_email="cases@cps.example")
+        else:
+            agency = Agency(
+                name=name, kinds=["police", "wcu"], contact_email="cases@police.example"
+            )
         db.session.add(agency)
         db.session.flush()
     return agency
 
 
-def ensure_partner_client() -> tuple[str, str]:
-    """A demo police force and its API client. The secret is stored hashed, so a new one is
-    issued (and printed) on every run."""
+def ensure_partner_client(client_id: str = "demo-police") -> tuple[str, str]:
+    """A demo agency's API client (demo-police, demo-cps). The secret is stored hashed, so a new
+    one is issued (and printed) on every run."""
     import secrets
 
     from sqlalchemy import select
 
     from app.partners.models import SCOPES, PartnerClient, secret_hash
 
-    agency = demo_agency()
-    client = db.session.scalar(
-        select(PartnerClient).where(PartnerClient.client_id == "demo-police")
-    )
+    agency = demo_agency(DEMO_CPS if client_id == "demo-cps" else DEMO_AGENCY)
+    client = db.session.scalar(select(PartnerClient).where(PartnerClient.client_id == client_id))
     secret = secrets.token_urlsafe(24)
     if client is None:
         client = PartnerClient(
-            client_id="demo-police",
+            client_id=client_id,
             agency_id=agency.id,
             name="Demo case system",
             scope=" ".join(SCOPES),
@@ -153,7 +160,7 @@ def ensure_demo_case(victim: User) -> str:
 
     from sqlalchemy import select
 
-    from app.cases.models import Case, CaseVictim, Milestone
+    from app.cases.models import Case, CaseVictim, Milestone, Participant
 
     agency = demo_agency()
     case = db.session.scalar(
@@ -168,9 +175,20 @@ def ensure_demo_case(victim: User) -> str:
             offence_category="violent",
             enhanced=False,
             incident_date=(now - dt.timedelta(days=121)).date(),
+            urn=DEMO_URN,
+            created_at=now - dt.timedelta(days=120),
         )
         db.session.add(case)
         db.session.flush()
+        cps = demo_agency(DEMO_CPS)
+        db.session.add(
+            Participant(
+                case_id=case.id,
+                agency_id=cps.id,
+                reference="CPS-DEMO-1",
+                joined_at=now - dt.timedelta(days=91),
+            )
+        )
         db.session.add(
             CaseVictim(
                 case_id=case.id,
@@ -200,6 +218,18 @@ def ensure_demo_case(victim: User) -> str:
                     detail=clean(kind, details.get(kind)),  # as the partner API would store it
                 )
             )
+        # The CPS reviewed the charges after taking the case on.
+        db.session.add(
+            Milestone(
+                case_id=case.id,
+                agency_id=cps.id,
+                agency_event_id="cps-demo-1",
+                type="charges_altered",
+                occurred_at=now - dt.timedelta(days=70),
+                received_at=now - dt.timedelta(days=70, hours=-1),
+                detail=clean("charges_altered", {"charges": list(DEMO_CHARGES)}),
+            )
+        )
         db.session.flush()
         from app.entitlements.service import evaluate_cases
 
@@ -247,4 +277,9 @@ def demo_command(scale: int | None, seed: int) -> None:
     click.echo(f"demo: demo@example.org follows case {reference}, with a timeline")
     client_id, secret = ensure_partner_client()
     click.echo(f"demo: partner API client {client_id}, secret {secret} (new each run)")
+    cps_id, cps_secret = ensure_partner_client("demo-cps")
+    click.echo(
+        f"demo: the CPS on the same journey (URN {DEMO_URN}, its reference CPS-DEMO-1): "
+        f"API client {cps_id}, secret {cps_secret}"
+    )
     click.echo("demo: POST /oauth/token with grant_type=client_credentials, then /api/v1/…")

@@ -110,6 +110,13 @@ def live_server(tmp_path_factory, neutral_site: str, mail_sink: Path, live_conte
             r"partner API client (?P<client_id>\S+), secret (?P<secret>\S+)", demo.stdout
         ).groupdict()
     )
+    DEMO.update(
+        re.search(
+            r"the CPS on the same journey .*API client (?P<cps_client_id>\S+), "
+            r"secret (?P<cps_secret>\S+)",
+            demo.stdout,
+        ).groupdict()
+    )
     server = subprocess.Popen(
         [
             str(bin_dir / "gunicorn"),

@@ -107,7 +107,10 @@ def _opener_takes_part(_mapper, connection, case: Case) -> None:
     scale generator and tests alike."""
     connection.execute(
         insert(Participant).values(
-            case_id=case.id, agency_id=case.agency_id, reference=case.reference, joined_at=utcnow()
+            case_id=case.id,
+            agency_id=case.agency_id,
+            reference=case.reference,
+            joined_at=case.created_at or utcnow(),
         )
     )
 

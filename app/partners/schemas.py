@@ -107,8 +107,9 @@ class EventSchema(Schema):
         allow_none=True,
         validate=validate.Length(max=60),
         metadata={
-            "description": "For information_delivered: the duty (rule id) it discharges. "
-            "Without it the event shows on the timeline but discharges no duty."
+            "description": "For information_delivered, required: the duty (rule id) it "
+            "discharges, one the journey is owed (422 otherwise). With detail.regarding it "
+            "discharges that occurrence; without, the oldest one still open."
         },
     )
     recorded_at = UTCAwareDateTime(
