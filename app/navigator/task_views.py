@@ -26,7 +26,7 @@ REASONS = {
     # A duty whose holder takes no part in the journey (entitlements.service asks for them).
     **{
         f"no_duty_holder:{kind}": _l(
-            "A Victims' Code duty is owed by a %(kind)s, and none is on this case: find it and "
+            "No agency on this case holds a Victims' Code duty (%(kind)s): find the agency and "
             "ask it to join",
             kind=label,
         )
