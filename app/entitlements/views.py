@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from app.accounts.models import Role
 from app.accounts.policy import login_required
 from app.cases import invitations
+from app.cases import service as journeys
 from app.cases.rights_labels import RIGHTS
 from app.entitlements import service as entitlements
 from app.extensions import db
@@ -26,6 +27,10 @@ def case_rights(lang: str, public_id: str):
     if link is None:
         abort(404)
     items = entitlements.for_case(link.case_id)
+    # Who owes each duty, by name: the victim knows whom to ask.
+    owed_by = {
+        p.agency_id: p.agency.name for p in journeys.participants([link.case_id])[link.case_id]
+    }
     windows = [e for e in items if e.kind == "window"]
     duties = [e for e in items if e.kind != "window"]
     return render_template(
@@ -35,6 +40,7 @@ def case_rights(lang: str, public_id: str):
         duties=duties,
         labels=RIGHTS,
         guidance=entitlements.guidance_slugs(),
+        owed_by=owed_by,
         reported=request.args.get("reported"),
     )
 
