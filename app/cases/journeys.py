@@ -3,12 +3,12 @@ of its own, with what it sent. Navigators do this; every move is audited with it
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.accounts import audit
 from app.accounts.models import User
 from app.cases.changes import changed
-from app.cases.models import Case, CaseVictim, Milestone, Participant
+from app.cases.models import Case, CaseVictim, Milestone, Participant, UpdateConfirmation
 from app.extensions import db
 
 # Copied to the new journey: what the agency knew of the case when it joined is still true of
@@ -58,11 +58,15 @@ def move_out(case: Case, participant: Participant, reason: str, by: User) -> tup
         .where(Participant.case_id == moved.id, Participant.agency_id == agency_id)
         .values(moved_from_case_id=case.id, moved_reason=reason)
     )
-    db.session.execute(
-        update(Milestone)
-        .where(Milestone.case_id == case.id, Milestone.agency_id == agency_id)
-        .values(case_id=moved.id)
+    sent = list(
+        db.session.scalars(
+            select(Milestone.id).where(
+                Milestone.case_id == case.id, Milestone.agency_id == agency_id
+            )
+        )
     )
+    if sent:
+        db.session.execute(update(Milestone).where(Milestone.id.in_(sent)).values(case_id=moved.id))
     victims = list(
         db.session.scalars(
             select(CaseVictim.id).where(
@@ -73,6 +77,19 @@ def move_out(case: Case, participant: Participant, reason: str, by: User) -> tup
     if victims:
         db.session.execute(
             update(CaseVictim).where(CaseVictim.id.in_(victims)).values(case_id=moved.id)
+        )
+    if sent:
+        # Victims who stay on the journey no longer see those updates: nobody should call them
+        # about one they did not confirm.
+        staying = select(CaseVictim.user_id).where(
+            CaseVictim.case_id == moved.id, CaseVictim.user_id.is_not(None)
+        )
+        db.session.execute(
+            delete(UpdateConfirmation).where(
+                UpdateConfirmation.milestone_id.in_(sent),
+                UpdateConfirmation.confirmed_at.is_(None),
+                UpdateConfirmation.user_id.not_in(staying),
+            )
         )
     audit.record(
         "journey_agency_moved",
