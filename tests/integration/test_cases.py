@@ -187,7 +187,7 @@ def test_each_update_says_who_sent_it_and_where_to_ask(client, agency_api):
     sign_in(client, create_user())
     page = client.get(link(client, invitation["reference"], invitation["code"]).location)
     html = page.get_data(as_text=True)
-    assert "From: Metropolitan Police Service" in html
+    assert "From: <bdi>Metropolitan Police Service" in html  # isolated for right-to-left pages
 
 
 def test_a_link_without_the_date_boxes_is_asked_for_again_not_an_error(client):
