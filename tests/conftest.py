@@ -54,6 +54,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_url", DATABASES, indirect=True, scope="session")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A module may say that a grid of cases runs whole on SQLite and only a sample of it on
+    PostgreSQL (`on_postgresql_only_if(params) -> bool`): pages that read no more from the
+    database than the sample does gain nothing from a second full run. The rest are deselected
+    (reported as such), not skipped."""
+    kept, dropped = [], []
+    for item in items:
+        sample = getattr(getattr(item, "module", None), "on_postgresql_only_if", None)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if sample and params.get("database_url") == "postgresql" and not sample(params):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @contextlib.contextmanager
 def own_database(kind: str, directory) -> Iterator[str]:
     """A database nobody else uses: a new SQLite file in `directory`, or a new PostgreSQL schema
