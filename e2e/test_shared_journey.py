@@ -5,34 +5,17 @@ update and saying what it was (the court, the date, the charges)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
-import urllib.request
 import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import DEMO, screenshot
-from e2e.test_timeline import api, sign_in_as_demo_victim
+from e2e.test_timeline import api, sign_in_as_demo_victim, token_for
 
 POLICE = "Metropolitan Police Service (demo)"
 CPS = "Crown Prosecution Service, London South (demo)"
-
-
-def token_for(base: str, client_id: str, secret: str) -> str:
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    request = urllib.request.Request(
-        base + "/oauth/token",
-        data=b"grant_type=client_credentials",
-        headers={
-            "Authorization": f"Basic {basic}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["access_token"]
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,12 @@ def api(base: str, method: str, path: str, body: dict | None = None, token: str 
 
 
 def token(base: str) -> str:
-    basic = base64.b64encode(f"{DEMO['client_id']}:{DEMO['secret']}".encode()).decode()
+    """A token for the demo police force's API client."""
+    return token_for(base, DEMO["client_id"], DEMO["secret"])
+
+
+def token_for(base: str, client_id: str, secret: str) -> str:
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     request = urllib.request.Request(
         base + "/oauth/token",
         data=b"grant_type=client_credentials",

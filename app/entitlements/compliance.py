@@ -79,6 +79,12 @@ def _where(filters: Filters) -> list:
         CaseEntitlement.due_at < end,
         CaseEntitlement.status.in_(list(_OUTCOME)),
     ]
+    return [*conditions, *_case_filters(filters)]
+
+
+def _case_filters(filters: Filters) -> list:
+    """The filters on the journey itself (borough, crime type, enhanced rights)."""
+    conditions = []
     if filters.borough:
         conditions.append(Case.borough == filters.borough)
     if filters.crime_type:
@@ -193,12 +199,7 @@ def posting_delays(filters: Filters) -> list[PostingDelay]:
     end = dt.datetime.combine(filters.until, dt.time(), tzinfo=dt.UTC)
     known = func.coalesce(Milestone.recorded_at, Milestone.occurred_at)
     conditions = [Milestone.received_at >= start, Milestone.received_at < end]
-    if filters.borough:
-        conditions.append(Case.borough == filters.borough)
-    if filters.crime_type:
-        conditions.append(Case.crime_type == filters.crime_type)
-    if filters.enhanced is not None:
-        conditions.append(Case.enhanced.is_(filters.enhanced))
+    conditions += _case_filters(filters)
     base = (
         select(Agency.name)
         .join(Milestone, Milestone.agency_id == Agency.id)
