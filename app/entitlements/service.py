@@ -25,7 +25,7 @@ from app.core.time import as_utc, utcnow
 from app.core.vocabulary import ANY, SENTENCE
 from app.entitlements import engine
 from app.entitlements.models import CaseEntitlement
-from app.entitlements.rules import DEFAULT_RULES_PATH, Rule, load_rules
+from app.entitlements.rules import DEFAULT_RULES_PATH, Kind, Rule, load_rules
 from app.extensions import db
 
 CHUNK = 2_000
@@ -206,7 +206,9 @@ def evaluate_cases(
                 owed_by = senders.get(trigger)
             else:
                 owed_by = holders.get(case_id, {}).get(item.duty_holder)
-                if owed_by is None and item.status in _NEEDS_A_HOLDER:
+                # A window is the victim's time limit (to claim from the CICA, to ask for a
+                # review): nothing its holder owes, so no agency to find.
+                if owed_by is None and item.kind is Kind.DUTY and item.status in _NEEDS_A_HOLDER:
                     missing.add((case_id, item.duty_holder))
             values = (
                 item.right,
