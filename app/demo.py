@@ -258,7 +258,8 @@ def demo_command(scale: int | None, seed: int) -> None:
         ) as bar:
             made = generate(scale, seed=seed, progress=bar.update)
         click.echo(
-            f"demo: {made.cases:,} cases, {made.milestones:,} events, {made.victims:,} "
+            f"demo: {made.cases:,} journeys ({made.participants:,} agencies taking part), "
+            f"{made.milestones:,} events, {made.victims:,} "
             f"victims, {made.users:,} of them with accounts (password "
             f'"{SCALE_PASSWORD}"); {made.requests:,} statements, {made.referrals:,} '
             f"referrals, {made.messages:,} messages"

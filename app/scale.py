@@ -1,10 +1,20 @@
 """Realistic data at London scale for benchmarks: `flask demo --scale N`.
 
-Each case follows the journey as far as it has got: reported, a crime reference, an officer, the
-needs assessment; then for some an arrest, interview and bail or release under investigation;
-then a charge or no further action; for charged cases hearings, a plea, a trial date (sometimes
-moved), a verdict and a sentence. About 10 events per case on average, dates in order, spread
-over the last two years. A share of victims have hub accounts linked to their cases.
+Each journey follows a victim's case as far as it has got: reported, a crime reference, an
+officer, the needs assessment; then for some an arrest, interview and bail or release under
+investigation; then a charge or no further action; for charged cases hearings, a plea, a trial
+date (sometimes moved), a verdict and a sentence; after a custodial sentence the Victim Contact
+Scheme. About 10 events per journey on average, dates in order, spread over the last two years,
+nothing after today. A share of victims have hub accounts linked to their cases.
+
+Every journey is shared by 2 to 4 London agencies, each under its own reference: the
+Metropolitan Police borough that opened it and a second borough (the victim's own, or one the
+investigation moved to); once charged, a URN (01, the Met's force code, the borough's two
+letters and seven digits), CPS London North or South and the borough's Witness Care Unit instead
+of the second borough; after a custodial sentence, the London Probation Service. Each event is
+sent by the agency that would send it. One event in ten carries when the sender recorded it (a
+little before the hub received it), and about one in thirty reaches the hub days late, so that
+compliance figures have something to find.
 
 Rows go in with bulk INSERTs (SQLAlchemy's insertmanyvalues), in chunks, on SQLite or PostgreSQL.
 """
@@ -16,9 +26,9 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from app.accounts import passwords
 from app.accounts.models import Role, User
@@ -28,22 +38,31 @@ from app.core.ids import new_public_id
 from app.core.time import utcnow
 from app.extensions import db
 
+
+class Borough(NamedTuple):
+    name: str
+    code: str  # the Met's two letters for the borough, as in its URNs
+    cps: str  # CPS London North or South
+    wcu: str  # the London Witness Care Unit that covers it
+
+
 BOROUGHS = (
-    "Camden",
-    "Croydon",
-    "Hackney",
-    "Lambeth",
-    "Newham",
-    "Southwark",
-    "Tower Hamlets",
-    "Brent",
-    "Ealing",
-    "Barnet",
-    "Enfield",
-    "Haringey",
-    "Lewisham",
-    "Wandsworth",
+    Borough("Camden", "EK", "North", "North"),
+    Borough("Croydon", "ZD", "South", "South"),
+    Borough("Hackney", "GD", "North", "East"),
+    Borough("Lambeth", "LX", "South", "South"),
+    Borough("Newham", "KF", "North", "East"),
+    Borough("Southwark", "MD", "South", "South"),
+    Borough("Tower Hamlets", "HT", "North", "East"),
+    Borough("Brent", "QK", "North", "West"),
+    Borough("Ealing", "XD", "North", "West"),
+    Borough("Barnet", "SX", "North", "North"),
+    Borough("Enfield", "YE", "North", "North"),
+    Borough("Haringey", "YR", "North", "North"),
+    Borough("Lewisham", "PL", "South", "South"),
+    Borough("Wandsworth", "WW", "South", "West"),
 )
+MET_FORCE_CODE = "01"
 CRIMES = (
     ("burglary", "other"),
     ("robbery", "violent"),
@@ -57,6 +76,22 @@ CRIMES = (
     ("domestic abuse", "violent"),
     ("hate crime", "violent"),
 )
+# Who sends what: the police everything up to the charge (and bail); the rest as below.
+SENDERS = {
+    v.CHARGES_ALTERED: v.CPS,
+    v.CHARGES_DROPPED: v.CPS,
+    v.HEARING_DETAILS_RECEIVED: v.WCU,
+    v.FIRST_HEARING: v.WCU,
+    v.PLEA: v.WCU,
+    v.TRIAL_DATE_SET: v.WCU,
+    v.TRIAL_DATE_MOVED: v.WCU,
+    v.WITNESS_REQUIRED: v.WCU,
+    v.VERDICT: v.WCU,
+    v.SENTENCE: v.WCU,
+    v.VCS_REFERRAL_MADE: v.PROBATION,
+    v.VLO_CONTACT_MADE: v.PROBATION,
+    v.OFFENDER_RELEASED: v.PROBATION,
+}
 SCALE_PASSWORD = "scale data password for benchmarks"  # noqa: S105  # nosec B105
 CHUNK = 5_000
 
@@ -67,13 +102,21 @@ class Generated:
     milestones: int
     victims: int
     users: int
+    participants: int = 0
     requests: int = 0
     referrals: int = 0
     messages: int = 0
 
 
-def history(rng: random.Random, start: dt.datetime) -> list[tuple[str, dt.datetime]]:
-    """One case's events, in order, stopping where the case has got to."""
+class Event(NamedTuple):
+    kind: str
+    occurred: dt.datetime
+    detail: dict | None = None
+
+
+def history(rng: random.Random, start: dt.datetime, category: str = "other") -> list[Event]:
+    """One journey's events, in order, stopping where the case has got to (the caller drops
+    any still to come)."""
     events: list[str] = [
         v.REPORTED,
         v.CRIME_REFERENCE_ISSUED,
@@ -81,25 +124,30 @@ def history(rng: random.Random, start: dt.datetime) -> list[tuple[str, dt.dateti
         v.NEEDS_ASSESSMENT_DONE,
         v.REFERRAL_OFFERED,
     ]
+    months: int | None = None
     if rng.random() < 0.65:
         events += [v.SUSPECT_ARRESTED, v.SUSPECT_INTERVIEWED]
         events.append(v.RELEASED_ON_BAIL if rng.random() < 0.6 else v.RELEASED_UNDER_INVESTIGATION)
         if rng.random() < 0.2:
             events.append(v.BAIL_CONDITIONS_CHANGED)
         if rng.random() < 0.55:
-            events += [
-                v.CHARGED,
-                v.VPS_OFFERED,
-                v.HEARING_DETAILS_RECEIVED,
-                v.FIRST_HEARING,
-                v.PLEA,
-                v.TRIAL_DATE_SET,
-            ]
-            if rng.random() < 0.3:
-                events.append(v.TRIAL_DATE_MOVED)
-            events += [v.WITNESS_REQUIRED, v.VERDICT, v.SENTENCE]
-            if rng.random() < 0.4:
-                events.append(v.VCS_REFERRAL_MADE)
+            events += [v.CHARGED, v.VPS_OFFERED, v.HEARING_DETAILS_RECEIVED, v.FIRST_HEARING]
+            if rng.random() < 0.1:
+                events.append(v.CHARGES_ALTERED)
+            if rng.random() < 0.07:
+                events.append(v.CHARGES_DROPPED)  # discontinued: the journey ends here
+            else:
+                events += [v.PLEA, v.TRIAL_DATE_SET]
+                if rng.random() < 0.3:
+                    events.append(v.TRIAL_DATE_MOVED)
+                events += [v.WITNESS_REQUIRED, v.VERDICT, v.SENTENCE]
+                # Custody for about two in five; months 0 for a community sentence or a fine.
+                months = rng.choice((3, 6, 9, 12, 18, 24, 36, 60)) if rng.random() < 0.4 else 0
+                serious = category in (v.VIOLENT, v.SEXUAL)
+                if months >= 12 and serious and rng.random() < 0.85:
+                    events.append(v.VCS_REFERRAL_MADE)
+                    if rng.random() < 0.8:
+                        events.append(v.VLO_CONTACT_MADE)
         else:
             events.append(v.NO_FURTHER_ACTION)
     else:
@@ -109,7 +157,15 @@ def history(rng: random.Random, start: dt.datetime) -> list[tuple[str, dt.dateti
     when, timed = start, []
     for kind in events:
         when += dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23))
-        timed.append((kind, when))
+        detail = None
+        if kind == v.SENTENCE and months is not None:
+            detail = {"months": months, "uls_eligible": months >= 24 and rng.random() < 0.3}
+        timed.append(Event(kind, when, detail))
+    if months and any(e.kind == v.SENTENCE for e in timed):
+        # Out at about half the term (the caller drops it if that is still to come).
+        sentenced = next(e.occurred for e in timed if e.kind == v.SENTENCE)
+        release = max(when, sentenced + dt.timedelta(days=months * 15))
+        timed.append(Event(v.OFFENDER_RELEASED, release + dt.timedelta(hours=rng.randint(0, 23))))
     return timed
 
 
@@ -124,6 +180,38 @@ def _chunks(rows: Iterator[dict], size: int = CHUNK) -> Iterator[list[dict]]:
         yield chunk
 
 
+def _agencies(tag: str) -> dict[tuple[str, str], int]:
+    """London's agencies for this run: {(kind, its borough, area or region): agency id}."""
+    made: dict[tuple[str, str], Agency] = {}
+
+    def add(key: tuple[str, str], name: str, email: str) -> None:
+        made[key] = Agency(name=f"{name} ({tag})", kinds=[key[0]], contact_email=email)
+        db.session.add(made[key])
+
+    for borough in BOROUGHS:
+        add(
+            (v.POLICE, borough.name), f"Metropolitan Police, {borough.name}", "cases@police.example"
+        )
+    for area in ("North", "South", "East", "West"):
+        add((v.WCU, area), f"London Witness Care Unit, {area}", "witnesscare@police.example")
+    for region in ("North", "South"):
+        add((v.CPS, region), f"CPS London {region}", "london@cps.example")
+    add((v.PROBATION, "London"), "London Probation Service", "victims@probation.example")
+    db.session.flush()
+    return {key: agency.id for key, agency in made.items()}
+
+
+def _received(rng: random.Random, occurred: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:
+    """When the sender recorded an event (if it says) and when the hub received it."""
+    chance = rng.random()
+    if chance < 0.10:  # passed on: the sender logged it a while after, and sent it soon after
+        recorded = occurred + dt.timedelta(minutes=rng.randint(10, 48 * 60))
+        return recorded, recorded + dt.timedelta(minutes=rng.randint(1, 240))
+    if chance < 0.13:  # sent late: days after it happened
+        return None, occurred + dt.timedelta(days=rng.randint(2, 14), minutes=rng.randint(0, 1439))
+    return None, occurred + dt.timedelta(seconds=rng.randint(1, 900))
+
+
 def generate(
     n_cases: int,
     *,
@@ -132,7 +220,8 @@ def generate(
     tag: str | None = None,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> Generated:
-    """Add `n_cases` cases with histories and victims; `progress(k)` after each k cases."""
+    """Add `n_cases` journeys with their agencies, histories and victims; `progress(k)` after
+    each k journeys."""
     if n_cases >= 10**7:
         raise ValueError("at most 9,999,999 cases per run")
     # A seeded generator: the same data set every run (test data, never a secret).
@@ -141,17 +230,11 @@ def generate(
     # Invitation references are 12 characters and unique: a per-run prefix keeps runs apart.
     prefix = "S" + "".join(secrets.choice("ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(4))
     now = utcnow()
-    agencies = []
-    for borough in BOROUGHS:
-        agency = Agency(
-            name=f"Metropolitan Police, {borough} ({tag})",
-            kinds=["police"],
-            contact_email="cases@police.example",
-        )
-        db.session.add(agency)
-        agencies.append(agency)
-    db.session.flush()
-    agency_ids = [a.id for a in agencies]
+    agencies = _agencies(tag)
+    police_ids = [agencies[(v.POLICE, b.name)] for b in BOROUGHS]
+    probation_id = agencies[(v.PROBATION, "London")]
+    # URNs are unique across runs: each run numbers on from the journeys already there.
+    serials = db.session.scalar(select(func.count()).select_from(Case)) or 0
 
     password_hash = passwords.hash_password(SCALE_PASSWORD)  # one hash: Argon2 is slow on purpose
     users = min(linked_users, n_cases)
@@ -173,20 +256,48 @@ def generate(
         )
     )
 
-    milestones = victims = 0
+    milestones = victims = participants = 0
     extra = {"requests": 0, "referrals": 0, "messages": 0}
     for first in range(0, n_cases, CHUNK):
         count = min(CHUNK, n_cases - first)
         case_rows: list[dict[str, Any]] = []
+        journeys: list[tuple[list[Event], list[tuple[str, int, str, dt.datetime]]]] = []
         for i in range(first, first + count):
             crime, category = rng.choice(CRIMES)
             incident = now - dt.timedelta(days=rng.randint(30, 730))
             borough_index = rng.randrange(len(BOROUGHS))
+            borough = BOROUGHS[borough_index]
+            start = dt.datetime.combine(incident.date(), dt.time(9), tzinfo=dt.UTC)
+            events = [e for e in history(rng, start, category) if e.occurred <= now]
+            reference = f"S{tag}-{i:07d}"
+            # (kind of agency, agency, its reference, joined): the opener first.
+            taking_part = [(v.POLICE, police_ids[borough_index], reference, incident)]
+            charged = next((e.occurred for e in events if e.kind == v.CHARGED), None)
+            urn = None
+            if charged is not None:
+                urn = f"{MET_FORCE_CODE}{borough.code}{(serials + i) % 10**7:07d}"
+                taking_part += [
+                    (v.CPS, agencies[(v.CPS, borough.cps)], urn, charged),
+                    (v.WCU, agencies[(v.WCU, borough.wcu)], urn, charged),
+                ]
+                sentence = next((e for e in events if e.kind == v.SENTENCE), None)
+                if sentence is not None and sentence.detail and sentence.detail["months"]:
+                    taking_part.append(
+                        (v.PROBATION, probation_id, f"P{tag}-{i:07d}", sentence.occurred)
+                    )
+            else:  # the victim's own borough, or one the investigation moved to
+                other = rng.randrange(len(BOROUGHS) - 1)
+                other += other >= borough_index
+                joined = events[min(len(events) - 1, rng.randint(1, 4))].occurred
+                joined = max(joined, incident + dt.timedelta(minutes=1))  # after the opener
+                taking_part.append((v.POLICE, police_ids[other], f"T{tag}-{i:07d}", joined))
+            journeys.append((events, taking_part))
             case_rows.append(
                 {
-                    "agency_id": agency_ids[borough_index],
-                    "borough": BOROUGHS[borough_index],
-                    "reference": f"S{tag}-{i:07d}",
+                    "agency_id": police_ids[borough_index],
+                    "borough": borough.name,
+                    "reference": reference,
+                    "urn": urn,
                     "crime_type": crime,
                     "offence_category": category,
                     "enhanced": category in ("violent", "sexual") and rng.random() < 0.4,
@@ -197,44 +308,54 @@ def generate(
                     "updated_at": now,
                 }
             )
+        # render_nulls: the ORM otherwise leaves out None values and splits the rows into a
+        # statement per run of rows with the same keys (the URN is None for most journeys, and
+        # interleaved): thousands of small statements, and with RETURNING a quadratic splice.
         case_ids = list(
             db.session.scalars(
-                insert(Case).returning(Case.id, sort_by_parameter_order=True), case_rows
+                insert(Case)
+                .returning(Case.id, sort_by_parameter_order=True)
+                .execution_options(render_nulls=True),
+                case_rows,
             )
         )
-        # Bulk inserts skip the ORM's hook that makes the opener a participant: made here.
-        db.session.execute(
-            insert(Participant),
-            [
-                {
+        participant_rows, milestone_rows, detailed_rows, victim_rows = [], [], [], []
+        for i, (case_id, row, (events, taking_part)) in enumerate(
+            zip(case_ids, case_rows, journeys, strict=True)
+        ):
+            # Bulk inserts skip the ORM's hook that makes the opener a participant: made here.
+            participant_rows += [
+                {"case_id": case_id, "agency_id": agency_id, "reference": ref, "joined_at": at}
+                for _kind, agency_id, ref, at in taking_part
+            ]
+            # The first of each kind sends its kind's events (the opener the police's).
+            senders: dict[str, tuple[int, str]] = {}
+            for kind, agency_id, ref, _at in taking_part:
+                senders.setdefault(kind, (agency_id, ref))
+            police = senders[v.POLICE]
+            for n, event in enumerate(events):
+                agency_id, ref = senders.get(SENDERS.get(event.kind, v.POLICE), police)
+                recorded, received = _received(rng, event.occurred)
+                received = min(received, now)
+                milestone = {
                     "case_id": case_id,
-                    "agency_id": row["agency_id"],
-                    "reference": row["reference"],
-                    "joined_at": row["created_at"],
+                    "agency_id": agency_id,
+                    "agency_event_id": f"{ref}-{n}",
+                    "type": event.kind,
+                    "occurred_at": event.occurred,
+                    "recorded_at": recorded and min(recorded, received),
+                    "received_at": received,
+                    "public_id": new_public_id(),
                 }
-                for case_id, row in zip(case_ids, case_rows, strict=True)
-            ],
-        )
-        milestone_rows, victim_rows = [], []
-        for i, (case_id, row) in enumerate(zip(case_ids, case_rows, strict=True)):
-            start = dt.datetime.combine(row["incident_date"], dt.time(9), tzinfo=dt.UTC)
-            for n, (kind, when) in enumerate(history(rng, start)):
-                milestone_rows.append(
-                    {
-                        "case_id": case_id,
-                        "agency_id": row["agency_id"],
-                        "agency_event_id": f"{row['reference']}-{n}",
-                        "type": kind,
-                        "occurred_at": min(when, now),
-                        "received_at": min(when, now),
-                        "public_id": new_public_id(),
-                    }
-                )
+                if event.detail is None:
+                    milestone_rows.append(milestone)
+                else:
+                    detailed_rows.append({**milestone, "detail": event.detail})
             index = first + i
             victim_rows.append(
                 {
                     "case_id": case_id,
-                    "agency_id": row["agency_id"],
+                    "agency_id": row["agency_id"],  # the police invite the victim
                     "reference": "V1",
                     "public_id": new_public_id(),
                     "invitation_reference": f"{prefix}{index:07d}",
@@ -243,8 +364,12 @@ def generate(
                     "linked_at": now if index < users else None,
                 }
             )
+        for chunk in _chunks(iter(participant_rows)):
+            db.session.execute(insert(Participant), chunk)
         for chunk in _chunks(iter(milestone_rows)):
-            db.session.execute(insert(Milestone), chunk)
+            db.session.execute(insert(Milestone).execution_options(render_nulls=True), chunk)
+        if detailed_rows:
+            db.session.execute(insert(Milestone), detailed_rows)
         victim_ids = list(
             db.session.scalars(
                 insert(CaseVictim).returning(CaseVictim.id, sort_by_parameter_order=True),
@@ -261,10 +386,18 @@ def generate(
             for key, value in made.items():
                 extra[key] += value
         db.session.commit()
-        milestones += len(milestone_rows)
+        milestones += len(milestone_rows) + len(detailed_rows)
+        participants += len(participant_rows)
         victims += len(victim_rows)
         progress(count)
-    return Generated(cases=n_cases, milestones=milestones, victims=victims, users=users, **extra)
+    return Generated(
+        cases=n_cases,
+        milestones=milestones,
+        victims=victims,
+        users=users,
+        participants=participants,
+        **extra,
+    )
 
 
 _STATEMENT = {

@@ -7,9 +7,12 @@
    event per request and in batches of 100. One event in 20 is sent twice (a new request with
    the same event id, as a retrying agency would). Afterwards the database must hold exactly one
    row per distinct event id, and the outbox one message per victim per minute at most.
-2. Timeline: PostgreSQL holding `--cases` cases with about ten events each (made by
-   `flask demo --scale`, kept in schema bench_scale between runs); signed-in victims load their
-   case page and timeline; p50/p95/p99 over every request.
+   The events come from three agencies' systems (the busiest Met borough, Witness Care Unit and
+   CPS area of 20,000 journeys), each posting to the journeys it takes part in under its own
+   references, and acknowledging duties it owes there.
+2. Timeline: PostgreSQL holding `--cases` journeys (2 to 4 agencies each) with about ten events
+   each (made by `flask demo --scale`, kept in schema bench_scale between runs); signed-in
+   victims load their case page and timeline; p50/p95/p99 over every request.
 
 Writes bench/results.json (section "ingest") and the table in bench/README.md. Stops with a clear
 message, leaving nothing running, if PostgreSQL does not answer.
@@ -103,41 +106,71 @@ def psql(sql: str) -> None:
 # --- ingest ---------------------------------------------------------------------------------------
 
 SETUP = """
-import sys
+import json, sys
 from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
-from app.cases.models import Case
+from app.cases.models import Agency, Participant
+from app.entitlements.models import CaseEntitlement
+from app.entitlements.service import recompute_all
 from app.scale import generate
 from tests.factories import create_partner_client
 app = create_app()
 with app.app_context():
-    # Realistic cases (about ten events each, a victim each, some with accounts): events then
-    # land on short histories, as they would in life, not on a few cases growing without end.
+    # Realistic journeys (2 to 4 agencies each, about ten events, a victim each, some with
+    # accounts): events then land on short histories, as they would in life, not on a few cases
+    # growing without end. What is owed is worked out first, as a live hub would have it (an
+    # acknowledgement must name a duty the journey is owed).
     generate(int(sys.argv[1]), linked_users=int(sys.argv[1]) // 10)
-    agency_id, _n = db.session.execute(
-        select(Case.agency_id, func.count()).group_by(Case.agency_id).order_by(func.count().desc())
-    ).first()
-    references = list(db.session.scalars(select(Case.reference).where(Case.agency_id == agency_id)))
-    from app.cases.models import Agency
-    client, secret = create_partner_client(agency=db.session.get(Agency, agency_id))
+    recompute_all()
+    taking_part = dict(db.session.execute(
+        select(Participant.agency_id, func.count()).group_by(Participant.agency_id)).all())
+    agencies = []
+    for kind in ("police", "wcu", "cps"):
+        # The busiest agency of each kind posts to the journeys it takes part in.
+        agency_id = max(
+            (a.id for a in db.session.scalars(select(Agency)) if kind in (a.kinds or ())),
+            key=lambda i: taking_part.get(i, 0))
+        references = list(db.session.scalars(
+            select(Participant.reference).where(Participant.agency_id == agency_id)))
+        # Duties it owes and has not yet done, by reference: what it acknowledges.
+        acks = db.session.execute(
+            select(Participant.reference, func.min(CaseEntitlement.rule_id))
+            .join(CaseEntitlement, CaseEntitlement.case_id == Participant.case_id)
+            .where(Participant.agency_id == agency_id, CaseEntitlement.agency_id == agency_id,
+                   CaseEntitlement.kind == "duty",
+                   CaseEntitlement.status.in_(("due", "overdue")))
+            .group_by(Participant.reference)
+        ).all()
+        client, secret = create_partner_client(agency=db.session.get(Agency, agency_id))
+        agencies.append({"kind": kind, "client_id": client.client_id, "secret": secret,
+                         "references": references, "acks": [list(a) for a in acks]})
     with open(sys.argv[2], "w") as f:
-        f.write("\\n".join(references))
-    print(client.client_id, secret)
+        json.dump(agencies, f)
 """
-# What agencies send most: the everyday steps of a case, with acknowledgements.
-EVENT_TYPES = [
-    "officer_assigned",
-    "suspect_interviewed",
-    "information_delivered",
-    "hearing_details_received",
-    "trial_date_set",
-    "witness_required",
-    "charged",
-    "vps_offered",
-    "first_hearing",
-    "plea",
-]
+# What each kind of agency sends most: the everyday steps of a journey, with acknowledgements
+# of duties it owes.
+EVENT_TYPES = {
+    "police": [
+        "officer_assigned",
+        "suspect_interviewed",
+        "information_delivered",
+        "released_on_bail",
+        "charged",
+        "vps_offered",
+    ],
+    "wcu": [
+        "hearing_details_received",
+        "trial_date_set",
+        "information_delivered",
+        "witness_required",
+        "first_hearing",
+        "plea",
+    ],
+    "cps": ["charges_altered", "information_delivered"],
+}
+# Which agency each client process posts for: the police send most, the CPS least.
+POSTERS = ("police", "wcu", "police", "wcu", "police", "cps", "police", "wcu")
 
 
 def _token(port: int, client_id: str, secret: str) -> str:
@@ -157,7 +190,8 @@ def _token(port: int, client_id: str, secret: str) -> str:
 
 def _poster(args: tuple) -> dict:
     """One client process: post for `seconds`, return what it sent and how it went."""
-    port, token, worker, seconds, batch, references = args
+    port, token, worker, seconds, batch, agency = args
+    references, acks, types = agency["references"], agency["acks"], EVENT_TYPES[agency["kind"]]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     sent_ids, latencies, errors, n = set(), [], 0, 0
@@ -169,15 +203,15 @@ def _poster(args: tuple) -> dict:
             n += 1
             # One in 20 repeats the previous event id: a retry the hub must not store twice.
             event_id = f"w{worker}-{n - 1 if n % 20 == 0 else n}"
-            kind = EVENT_TYPES[n % len(EVENT_TYPES)]
-            event = {
-                "id": event_id,
-                "type": kind,
-                "occurred_at": now,
-                "case": references[(worker * 7919 + n * 31) % len(references)],
-            }
-            if kind == "information_delivered":
-                event["duty"] = "r6-charged"
+            kind = types[n % len(types)]
+            pick = worker * 7919 + n * 31
+            event = {"id": event_id, "type": kind, "occurred_at": now}
+            if kind == "information_delivered" and acks:
+                event["case"], event["duty"] = acks[pick % len(acks)]
+            else:
+                if kind == "information_delivered":  # nothing owed: something else instead
+                    event["type"] = types[0]
+                event["case"] = references[pick % len(references)]
             events.append(event)
         if batch == 1:
             event = events[0]
@@ -217,17 +251,16 @@ def ingest(database_url: str, label: str, seconds: int, batch: int, clients: int
         "PYTHONPATH": str(ROOT),
     }
     flask(env, "db", "upgrade")
-    listing = Path(tempfile.mkstemp(suffix=".txt")[1])
-    out = subprocess.run(
+    listing = Path(tempfile.mkstemp(suffix=".json")[1])
+    subprocess.run(
         [str(BIN / "python"), "-c", SETUP, "20000", str(listing)],
         cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    client_id, secret = out.split()[-2:]
-    references = listing.read_text().split()
+    )
+    agencies = {a["kind"]: a for a in json.loads(listing.read_text())}
     listing.unlink()
     port = free_port()
     server = start(
@@ -243,12 +276,12 @@ def ingest(database_url: str, label: str, seconds: int, batch: int, clients: int
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
-        token = _token(port, client_id, secret)
+        tokens = {k: _token(port, a["client_id"], a["secret"]) for k, a in agencies.items()}
+        kinds = [POSTERS[w % len(POSTERS)] for w in range(clients)]
+        jobs = [(port, tokens[k], w, seconds, batch, agencies[k]) for w, k in enumerate(kinds)]
         began = time.monotonic()
         with multiprocessing.Pool(clients) as pool:
-            runs = pool.map(
-                _poster, [(port, token, w, seconds, batch, references) for w in range(clients)]
-            )
+            runs = pool.map(_poster, jobs)
         elapsed = time.monotonic() - began
     finally:
         stop(server)
@@ -319,19 +352,27 @@ def scale_data(cases: int) -> dict:
 
     engine = create_engine(pg_url(SCALE_SCHEMA))
     with engine.connect() as connection:
-        have = connection.execute(
-            text(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s "
-                "AND table_name = 'case_record'"
-            ),
-            {"s": SCALE_SCHEMA},
-        ).scalar_one()
-        existing = (
-            connection.execute(text("SELECT count(*) FROM case_record")).scalar_one() if have else 0
+        tables = set(
+            connection.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = :s "
+                    "AND table_name IN ('case_record', 'journey_participant')"
+                ),
+                {"s": SCALE_SCHEMA},
+            ).scalars()
+        )
+        existing, participants = (
+            connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
+            if t in tables
+            else 0
+            for t in ("case_record", "journey_participant")
         )
     engine.dispose()
-    if existing < cases:
-        print(f"making {cases:,} cases in PostgreSQL schema {SCALE_SCHEMA} (once; a few minutes)")
+    # A data set made before journeys were shared (one agency each) is made again.
+    if existing < cases or participants < 2 * existing:
+        print(
+            f"making {cases:,} journeys in PostgreSQL schema {SCALE_SCHEMA} (once; a few minutes)"
+        )
         psql(f'DROP SCHEMA IF EXISTS "{SCALE_SCHEMA}" CASCADE; CREATE SCHEMA "{SCALE_SCHEMA}"')
         flask(env, "db", "upgrade")
         subprocess.run(
@@ -420,7 +461,9 @@ def timeline(cases: int, seconds: int, clients: int) -> dict:
 
 def render(figures: dict) -> str:
     rows = [
-        f"Measured {figures['date']} on {figures['machine']}. Client processes on the same cores.",
+        f"Measured {figures['date']} on {figures['machine']}. Client processes on the same cores. "
+        "Events from a Met borough, a Witness Care Unit and a CPS area, each to journeys it takes "
+        "part in (20,000 journeys, 2 to 4 agencies each).",
         "",
         "| database | events per request | clients | events/s stored | requests | errors | p50 | p95 | stored exactly once |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -52,7 +52,7 @@ PARTNER = """
 import json, sys
 from sqlalchemy import func, select
 from app import create_app
-from app.cases.models import Agency, Case, CaseVictim
+from app.cases.models import Agency, CaseVictim, Participant
 from app.accounts.models import User
 from app.accounts.sessions import start
 from app.extensions import db
@@ -61,11 +61,14 @@ from flask import session
 app = create_app()
 serializer = app.session_interface.get_signing_serializer(app)
 with app.app_context():
-    agency_id, _n = db.session.execute(
-        select(Case.agency_id, func.count()).group_by(Case.agency_id).order_by(func.count().desc())
-    ).first()
+    # The Met borough taking part in most journeys posts to them, under its own references.
+    taking_part = dict(db.session.execute(
+        select(Participant.agency_id, func.count()).group_by(Participant.agency_id)).all())
+    agency_id = max(
+        (a.id for a in db.session.scalars(select(Agency)) if "police" in (a.kinds or ())),
+        key=lambda i: taking_part.get(i, 0))
     references = list(db.session.scalars(
-        select(Case.reference).where(Case.agency_id == agency_id).limit(5000)))
+        select(Participant.reference).where(Participant.agency_id == agency_id).limit(5000)))
     client, secret = create_partner_client(
         agency=db.session.get(Agency, agency_id),
         scope="cases:write events:write requests:read requests:write")

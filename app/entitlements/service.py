@@ -206,7 +206,8 @@ def evaluate_cases(
                 owed_by = senders.get(trigger)
             else:
                 owed_by = holders.get(case_id, {}).get(item.duty_holder)
-                # A window is the victim's own time limit (apply to the CICA): nobody to find.
+                # A window is the victim's time limit (to claim from the CICA, to ask for a
+                # review): nothing its holder owes, so no agency to find.
                 if owed_by is None and item.kind is Kind.DUTY and item.status in _NEEDS_A_HOLDER:
                     missing.add((case_id, item.duty_holder))
             values = (
