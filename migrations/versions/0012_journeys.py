@@ -72,16 +72,7 @@ def upgrade():
 
     with op.batch_alter_table("case_entitlement", schema=None) as batch_op:
         batch_op.add_column(sa.Column("agency_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_case_entitlement_agency_id"), ["agency_id"], unique=False
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_case_entitlement_agency_id_agency"),
-            "agency",
-            ["agency_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
+
     # While agency.kind still exists: the case's agency owes what its kind holds.
     op.execute(
         "UPDATE case_entitlement SET agency_id = ("
@@ -142,10 +133,6 @@ def downgrade():
         batch_op.drop_column("urn")
 
     with op.batch_alter_table("case_entitlement", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_case_entitlement_agency_id_agency"), type_="foreignkey"
-        )
-        batch_op.drop_index(batch_op.f("ix_case_entitlement_agency_id"))
         batch_op.drop_column("agency_id")
 
     # An agency of several kinds goes back to its first.
