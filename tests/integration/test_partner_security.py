@@ -1,18 +1,30 @@
 """The partner API's tokens (issue 19): every route needs its own scope, a grant that comes to
 nothing is refused, tokens end when the secret is rotated, the client is switched off or the
-token is revoked (RFC 7009)."""
+token is revoked (RFC 7009); agencies' reads of a victim's request are audited and shown to the
+victim."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts import audit
+from app.accounts.models import AuditEvent
 from app.extensions import db
 from app.partners.models import SCOPES, PartnerToken, secret_hash
-from tests.factories import create_agency, create_partner_client
+from tests.factories import (
+    PASSWORD,
+    create_agency,
+    create_partner_client,
+    create_user,
+    post_form,
+    sign_in,
+)
+from tests.integration.test_partner_requests import sent_request
 
 pytestmark = pytest.mark.usefixtures("app_context")
 
@@ -250,3 +262,65 @@ def test_revocation_needs_the_clients_own_credentials_and_its_own_token(client):
     assert missing.status_code == 400 and missing.json["error"] == "invalid_request"
     assert call(client, mine, "GET", "/api/v1/webhook").status_code == 200
     assert call(client, theirs, "GET", "/api/v1/webhook").status_code == 200
+
+
+# --- Agencies' reads, audited and shown to the victim -----------------------------------------
+
+
+def agency_reads(user):
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject_id == user.id, AuditEvent.action == audit.AGENCY_READ)
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+def test_an_agency_reading_a_request_or_its_pdf_is_audited_and_shown_to_the_victim(app, client):
+    agency = create_agency(name="Crown Prosecution Service, London South")
+    partner, secret = create_partner_client(agency=agency, scope="requests:read")
+    bearer = token(client, partner, secret)
+    victim = create_user()
+    statement = sent_request(agency, user=victim)
+    review = sent_request(agency, "vrr", scheme="police", user=victim)
+
+    assert call(client, bearer, "GET", "/api/v1/requests").status_code == 200
+    assert agency_reads(victim) == []  # the list holds no answers: not a read of them
+    assert call(client, bearer, "GET", f"/api/v1/requests/{statement.public_id}").status_code == 200
+    pdf = call(client, bearer, "GET", f"/api/v1/requests/{review.public_id}/document")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+    details = [(e.actor_id, json.loads(e.detail)) for e in agency_reads(victim)]
+    assert [(actor, d["reference"], d["part"]) for actor, d in details] == [
+        (None, statement.reference, "request"),
+        (None, review.reference, "document"),
+    ]
+    assert {d["agency"] for _a, d in details} == {agency.name}
+    assert {d["agency_id"] for _a, d in details} == {agency.id}
+
+    browser = app.test_client()
+    sign_in(browser, victim)
+    post_form(browser, "/account/confirm-it-is-you", {"secret": PASSWORD})
+    page = browser.get("/account/my-data").get_data(as_text=True)
+    assert "Crown Prosecution Service, London South" in page
+    assert f"Read your Victim Personal Statement {statement.reference}" in page
+    assert f"Downloaded your Right to Review request {review.reference}" in page
+    assert "Nobody at the hub has looked at your record" not in page
+
+
+def test_reads_refused_or_of_another_victim_leave_nothing_in_a_victims_log(client):
+    agency = create_agency()
+    partner, secret = create_partner_client(agency=agency, scope="requests:read")
+    bearer = token(client, partner, secret)
+    victim, other = create_user(), create_user()
+    mine = sent_request(agency, user=victim)
+    elsewhere = sent_request(create_agency(name="Kent Police"), user=victim)
+    draft = sent_request(agency, user=victim, send=False)
+    theirs = sent_request(agency, user=other)
+    for item in (elsewhere, draft):
+        assert call(client, bearer, "GET", f"/api/v1/requests/{item.public_id}").status_code == 404
+    no_scope, no_scope_secret = create_partner_client(agency=agency, scope="cases:read")
+    narrow = token(client, no_scope, no_scope_secret)
+    assert call(client, narrow, "GET", f"/api/v1/requests/{mine.public_id}").status_code == 403
+    assert agency_reads(victim) == []
+    assert call(client, bearer, "GET", f"/api/v1/requests/{theirs.public_id}").status_code == 200
+    assert agency_reads(victim) == [] and len(agency_reads(other)) == 1
