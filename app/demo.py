@@ -72,7 +72,7 @@ def ensure_partner_client(client_id: str = "demo-police") -> tuple[str, str]:
 
     from sqlalchemy import select
 
-    from app.partners.models import SCOPES, PartnerClient, secret_hash
+    from app.partners.models import SCOPES, PartnerClient
 
     agency = demo_agency(DEMO_CPS if client_id == "demo-cps" else DEMO_AGENCY)
     client = db.session.scalar(select(PartnerClient).where(PartnerClient.client_id == client_id))
@@ -82,11 +82,11 @@ def ensure_partner_client(client_id: str = "demo-police") -> tuple[str, str]:
             client_id=client_id,
             agency_id=agency.id,
             name="Demo case system",
-            scope=" ".join(SCOPES),
             client_secret_hash="",
         )
         db.session.add(client)
-    client.client_secret_hash = secret_hash(secret)
+    client.scope = " ".join(SCOPES)  # every scope, those added since the last run too
+    client.set_secret(secret)  # the last run's tokens stop working with its secret
     db.session.commit()
     return client.client_id, secret
 

@@ -82,7 +82,11 @@ def create_agency(
     return agency
 
 
-def create_partner_client(*, agency, scope: str = "cases:write events:write"):
+# What every token could do before scopes covered reads and webhooks (not the requests).
+DEFAULT_PARTNER_SCOPE = "cases:read cases:write events:write entitlements:read webhooks:manage"
+
+
+def create_partner_client(*, agency, scope: str = DEFAULT_PARTNER_SCOPE):
     """An API client; returns (client, secret) — the secret is shown once, like production."""
     from app.partners.models import PartnerClient, secret_hash
 

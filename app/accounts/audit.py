@@ -13,6 +13,10 @@ from app.extensions import db
 
 _SECRET_WORDS = ("password", "secret", "token", "code", "otp")
 
+# An agency's system read a victim's data through the partner API (no hub account is the actor:
+# detail names the agency). Shown to the victim with the reads by hub staff.
+AGENCY_READ = "agency_read"
+
 
 def record(
     action: str, *, actor: User | None = None, subject: User | None = None, **detail: Any

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from app.accounts import audit
 from app.accounts.models import STAFF_ROLES, AuditEvent, User, UserSession
@@ -17,11 +17,15 @@ COOLING_OFF = dt.timedelta(days=7)
 
 
 def staff_access_log(user: User, limit: int = 200) -> list[AuditEvent]:
-    """Who at the hub read or changed this person's record (their own actions are not listed)."""
+    """Who at the hub read or changed this person's record, and which agencies' systems read
+    what they sent them (their own actions are not listed)."""
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.subject_id == user.id, AuditEvent.actor_role.in_(STAFF_ROLES))
+            .where(
+                AuditEvent.subject_id == user.id,
+                or_(AuditEvent.actor_role.in_(STAFF_ROLES), AuditEvent.action == audit.AGENCY_READ),
+            )
             .order_by(AuditEvent.at.desc())
             .limit(limit)
         )

@@ -6,13 +6,35 @@ from __future__ import annotations
 import json
 
 from flask import Response, g, render_template
+from flask_babel import gettext as _
 
 from app.accounts import audit, mydata
+from app.accounts.models import AuditEvent
 from app.accounts.policy import ask_again, login_required, recently_reauthenticated
 from app.extensions import db
 from app.i18n import localized_route
 from app.mydata import bp
 from app.mydata.export import export
+
+
+def _agency_read(detail: dict) -> str:
+    """What an agency's system read, in plain words."""
+    reference = detail.get("reference", "")
+    if detail.get("part") == "document":
+        if detail.get("kind") == "vrr":
+            return _("Downloaded your Right to Review request %(reference)s", reference=reference)
+        return _("Downloaded your Victim Personal Statement %(reference)s", reference=reference)
+    if detail.get("kind") == "vrr":
+        return _("Read your Right to Review request %(reference)s", reference=reference)
+    return _("Read your Victim Personal Statement %(reference)s", reference=reference)
+
+
+def _access_row(event: AuditEvent) -> dict:
+    """One line of "who has looked at your record": when, who, what."""
+    if event.action == audit.AGENCY_READ:
+        detail = json.loads(event.detail or "{}")
+        return {"at": event.at, "who": detail.get("agency", ""), "what": _agency_read(detail)}
+    return {"at": event.at, "who": event.actor_role, "what": event.action}
 
 
 @localized_route(bp, "/account/my-data")
@@ -22,7 +44,7 @@ def my_data(lang: str):
         return ask_again()
     return render_template(
         "mydata/my_data.html",
-        access_log=mydata.staff_access_log(g.user),
+        access_log=[_access_row(event) for event in mydata.staff_access_log(g.user)],
         deletion_due=mydata.deletion_due_at(g.user),
     )
 

@@ -5,15 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.accounts.models import token_hash
 from app.cases.models import Agency
 from app.core.time import as_utc, utcnow
-from app.extensions import Model
+from app.extensions import Model, db
 
-SCOPES = ("cases:write", "events:write", "requests:read", "requests:write")
+# What a token may do. Every /api/v1 route but the OpenAPI document needs one of these.
+SCOPES = (
+    "cases:read",  # read a journey: its participants and timeline
+    "cases:write",  # create or update your cases, add victims
+    "events:write",  # send events
+    "entitlements:read",  # the Victims' Code duties your agency owes
+    "webhooks:manage",  # read, register, move, test and remove your alert URL
+    "requests:read",  # victims' requests sent to you, with their answers and PDFs
+    "requests:write",  # move a request on
+)
 
 
 # Client secrets and access tokens are stored like session tokens (cheap to check per call).
@@ -57,13 +66,35 @@ class PartnerClient(Model):
         return hmac.compare_digest(self.client_secret_hash, secret_hash(client_secret))
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in {"client_secret_basic", "client_secret_post"}
+        return endpoint in {"token", "revocation"} and method in {
+            "client_secret_basic",
+            "client_secret_post",
+        }
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type == "client_credentials"
 
     def check_response_type(self, response_type: str) -> bool:
         return False
+
+    # Rotation and revocation -----------------------------------------------------------------
+
+    def set_secret(self, secret: str) -> None:
+        """Store a new secret (only its hash): the tokens issued with the old one stop working."""
+        self.client_secret_hash = secret_hash(secret)
+
+    @validates("client_secret_hash")
+    def _secret_changed(self, _key: str, value: str) -> str:
+        # However the hash is changed, every token issued with the old secret stops working at
+        # once: whoever rotates a secret does it because the old one may be known.
+        if self.id is not None and value != self.client_secret_hash:
+            revoke_tokens(self)
+        return value
+
+    def revoke(self) -> None:
+        """Switch the client off: no new token, and its tokens refused from now on."""
+        self.revoked_at = utcnow()
+        revoke_tokens(self)
 
 
 class PartnerToken(Model):
@@ -97,6 +128,18 @@ class PartnerToken(Model):
 
     def is_revoked(self) -> bool:
         return self.revoked_at is not None or self.client.revoked_at is not None
+
+
+def revoke_tokens(client: PartnerClient) -> int:
+    """Mark every token of this client not yet revoked as revoked (in the caller's
+    transaction); how many."""
+    result = db.session.execute(
+        update(PartnerToken)
+        .where(PartnerToken.client_pk == client.id, PartnerToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class IdempotencyRecord(Model):

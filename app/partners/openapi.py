@@ -51,6 +51,22 @@ ERRORS = {
 }
 
 
+# Every operation but this document needs one of these; a token holds those its client was given.
+SCOPE_DESCRIPTIONS = {
+    "cases:read": "Read the journeys you take part in: participants and timeline",
+    "cases:write": "Create and update your cases; add victims and issue their invitations",
+    "events:write": "Send events on your cases",
+    "entitlements:read": "Read the Victims' Code duties your agency owes",
+    "webhooks:manage": "Read, register, test and remove your alert URL",
+    "requests:read": "Read victims' requests routed to you, with their answers and PDFs",
+    "requests:write": "Acknowledge and answer them",
+}
+
+
+def _scope(name: str) -> list[dict]:
+    return [{"oauth2": [name]}]
+
+
 def _json(schema: str) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
@@ -58,7 +74,7 @@ def _json(schema: str) -> dict:
 def _write(summary: str, body: str, response: str, scope: str) -> dict:
     return {
         "summary": summary,
-        "security": [{"oauth2": [scope]}],
+        "security": _scope(scope),
         "parameters": [
             {
                 "in": "header",
@@ -92,7 +108,7 @@ REQUEST_EVENTS = ("request.submitted", "request.updated")
 
 def _requests_paths(spec: APISpec) -> None:
     """The victims' requests sent to the agency."""
-    read = [{"oauth2": ["requests:read"]}]
+    read = _scope("requests:read")
     request_id = {
         "in": "path",
         "name": "id",
@@ -280,6 +296,14 @@ def document() -> dict:
         info={
             "description": "For police, Witness Care Units, CPS, courts and probation: send "
             "cases and events; read requests routed to you. OAuth2 client credentials.\n\n"
+            "**Tokens and scopes.** `POST /oauth/token` (HTTP Basic with your client id and "
+            "secret, `grant_type=client_credentials`, optionally `scope`) gives a token for an "
+            "hour with the scopes you asked for that your client holds (all of them if you ask "
+            "for none); asking only for scopes it does not hold is refused with "
+            "`invalid_scope`. Each operation names the one scope it needs (403 "
+            "`insufficient_scope` without it). `POST /oauth/revoke` (RFC 7009, same "
+            "authentication, `token=…`) ends a token at once. Rotating your client's secret or "
+            "revoking the client ends all its tokens.\n\n"
             "**Journeys.** A case in the hub is the victim's journey, shared by every agency "
             "that works on it. You name it by your own reference. PUT your case with the "
             "criminal justice `urn` and it joins the journey that holds that URN (or starts it); "
@@ -305,12 +329,7 @@ def document() -> dict:
             "flows": {
                 "clientCredentials": {
                     "tokenUrl": "/oauth/token",
-                    "scopes": {
-                        "cases:write": "Create and update your cases",
-                        "events:write": "Send events on your cases",
-                        "requests:read": "Read victims' requests routed to you",
-                        "requests:write": "Acknowledge and answer them",
-                    },
+                    "scopes": SCOPE_DESCRIPTIONS,
                 }
             },
         },
@@ -353,7 +372,7 @@ def document() -> dict:
             "put": _write("Create or update a case", "Case", "Case", "cases:write"),
             "get": {
                 "summary": "Read a case and its timeline",
-                "security": [{"oauth2": []}],
+                "security": _scope("cases:read"),
                 "responses": {
                     "200": {"description": "The case", **_json("CaseWithTimeline")},
                     **ERRORS,
@@ -388,7 +407,7 @@ def document() -> dict:
         operations={
             "get": {
                 "summary": "Read your alert URL (never the secret)",
-                "security": [{"oauth2": []}],
+                "security": _scope("webhooks:manage"),
                 "responses": {"200": {"description": "The URL", **_json("WebhookState")}, **ERRORS},
             },
             "put": {
@@ -396,9 +415,8 @@ def document() -> dict:
                     "Register your alert URL; returns a new signing secret",
                     "Webhook",
                     "WebhookState",
-                    "cases:write",
+                    "webhooks:manage",
                 ),
-                "security": [{"oauth2": []}],
                 "responses": {
                     "200": {
                         "description": "Registered (a repeat: secret null)",
@@ -409,7 +427,7 @@ def document() -> dict:
             },
             "delete": {
                 "summary": "Stop alerts",
-                "security": [{"oauth2": []}],
+                "security": _scope("webhooks:manage"),
                 "responses": {"204": {"description": "Removed"}, **ERRORS},
             },
         },
@@ -419,7 +437,7 @@ def document() -> dict:
         operations={
             "post": {
                 "summary": "Send a signed test alert to your URL",
-                "security": [{"oauth2": []}],
+                "security": _scope("webhooks:manage"),
                 "responses": {"202": {"description": "Queued", **_json("Ping")}, **ERRORS},
             }
         },
@@ -429,7 +447,7 @@ def document() -> dict:
         operations={
             "get": {
                 "summary": "Victims' Code entitlements on your cases (due soon, overdue, met)",
-                "security": [{"oauth2": []}],
+                "security": _scope("entitlements:read"),
                 "parameters": [
                     {
                         "in": "query",

@@ -9,6 +9,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from app.accounts import audit
+from app.accounts.models import User
 from app.cases.models import Agency, Case, CaseVictim, Participant
 from app.cases.references import reference_for
 from app.extensions import db
@@ -44,6 +46,25 @@ def _visible(public_id: str, *, lock: bool = False) -> VictimRequest:
     if item is None:
         abort(404, "No request with that id for your agency.")
     return item
+
+
+def _audit_read(item: VictimRequest, part: str) -> None:
+    """The agency read the victim's words (part "request") or their PDF ("document"): kept in
+    the audit log, which the victim sees on their data page. Committed here: a GET commits
+    nothing else."""
+    agency, client = _agency(), current_client()
+    audit.record(
+        audit.AGENCY_READ,
+        subject=db.session.get(User, item.user_id),
+        agency=agency.name,
+        agency_id=agency.id,
+        client=client.client_id,
+        request=item.public_id,
+        reference=item.reference,
+        kind=item.kind,
+        part=part,
+    )
+    db.session.commit()
 
 
 def _item(item: VictimRequest, case: Case, reference: str | None, victim: str | None) -> dict:
@@ -130,7 +151,9 @@ def get_request(public_id: str):
         "answers": item.answers or {},
         "history": finding.history("request", item.id),
     }
-    return _not_stored(RequestDetailSchema().dump(body))
+    dumped = RequestDetailSchema().dump(body)
+    _audit_read(item, "request")
+    return _not_stored(dumped)
 
 
 @bp.get("/api/v1/requests/<pid:public_id>/document")
@@ -139,10 +162,12 @@ def get_request(public_id: str):
 def get_request_document(public_id: str):
     """The PDF as the victim sent it."""
     item = _visible(public_id)
-    if not item.document:
+    document, reference = item.document, item.reference
+    if not document:
         abort(404, "This request has no document.")
-    response = Response(item.document, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{item.reference}.pdf"'
+    _audit_read(item, "document")
+    response = Response(document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

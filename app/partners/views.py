@@ -24,7 +24,7 @@ from app.notify import webhooks
 from app.partners import bp
 from app.partners.errors import api_error
 from app.partners.idempotency import idempotent
-from app.partners.oauth import authorization, current_client, require_oauth
+from app.partners.oauth import authorization, current_client, require_oauth, revocation_response
 from app.partners.openapi import document
 from app.partners.schemas import (
     WEBHOOK_EVENTS,
@@ -128,6 +128,14 @@ def issue_token():
     return authorization.create_token_response()
 
 
+@bp.post("/oauth/revoke")
+@limiter.limit("30 per minute")
+@api
+def revoke_token():
+    """RFC 7009: the client (HTTP Basic, as for a token) revokes one of its tokens at once."""
+    return revocation_response()
+
+
 @bp.put("/api/v1/cases/<ref:reference>")
 @require_oauth("cases:write")
 @api
@@ -150,7 +158,7 @@ def put_case(reference: str):
 
 
 @bp.get("/api/v1/cases/<ref:reference>")
-@require_oauth()
+@require_oauth("cases:read")
 @api
 def get_case(reference: str):
     """The whole journey: every agency on it and every milestone, each naming its sender."""
@@ -262,7 +270,7 @@ def post_batch():
 
 
 @bp.get("/api/v1/webhook")
-@require_oauth()
+@require_oauth("webhooks:manage")
 @api
 def get_webhook():
     agency = current_client().agency
@@ -270,7 +278,7 @@ def get_webhook():
 
 
 @bp.put("/api/v1/webhook")
-@require_oauth()
+@require_oauth("webhooks:manage")
 @api
 def put_webhook():
     """Register (or move) the agency's alert URL. Each call issues a new signing secret."""
@@ -293,7 +301,7 @@ def put_webhook():
 
 
 @bp.delete("/api/v1/webhook")
-@require_oauth()
+@require_oauth("webhooks:manage")
 @api
 def delete_webhook():
     agency = current_client().agency
@@ -303,7 +311,7 @@ def delete_webhook():
 
 
 @bp.post("/api/v1/webhook/ping")
-@require_oauth()
+@require_oauth("webhooks:manage")
 @api
 def ping_webhook():
     """Queue a signed test alert to the registered URL."""
@@ -316,7 +324,7 @@ def ping_webhook():
 
 
 @bp.get("/api/v1/entitlements")
-@require_oauth()
+@require_oauth("entitlements:read")
 @api
 def get_entitlements():
     """The Victims' Code duties your agency owes on the journeys it takes part in, for your own

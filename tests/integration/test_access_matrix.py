@@ -118,6 +118,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "navigator.restore": signed_in_only(NOT_FOUND),  # nobody's revision
     # The partner API takes bearer tokens, never a browser session: 401 for every person.
     "partners.issue_token": everyone(400),  # no client credentials
+    "partners.revoke_token": everyone(401),  # no client credentials
     "partners.put_case": everyone(401),
     "partners.get_case": everyone(401),
     "partners.post_event": everyone(401),

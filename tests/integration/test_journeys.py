@@ -21,6 +21,7 @@ from app.entitlements import alerts, compliance
 from app.entitlements.models import CaseEntitlement
 from app.extensions import db
 from app.notify.models import Notification
+from app.partners.models import SCOPES as ALL_SCOPES
 from app.tasks.models import NavigatorTask
 from tests.factories import (
     create_agency,
@@ -33,7 +34,7 @@ from tests.factories import (
 pytestmark = pytest.mark.usefixtures("app_context")
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
-SCOPES = "cases:write events:write requests:read requests:write"
+SCOPES = " ".join(ALL_SCOPES)
 
 
 def _urn() -> str:
@@ -453,6 +454,7 @@ PARTNER_MATRIX = {
     ("partners.ping_webhook", "POST"): {ON: 202, OFF: 202},
     ("partners.delete_webhook", "DELETE"): {ON: 204, OFF: 204},
     ("partners.issue_token", "POST"): {ON: 400, OFF: 400},  # a bearer token is not a client
+    ("partners.revoke_token", "POST"): {ON: 401, OFF: 401},  # nor can it revoke one
     ("partners.openapi", "GET"): {ON: 200, OFF: 200},
 }
 

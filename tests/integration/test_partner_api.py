@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.cases.models import Milestone
 from app.extensions import db
-from tests.factories import create_agency, create_partner_client
+from tests.factories import DEFAULT_PARTNER_SCOPE, create_agency, create_partner_client
 
 pytestmark = pytest.mark.usefixtures("app_context")
 
@@ -62,7 +62,7 @@ def test_token_flow(client):
     )
     body = response.json
     assert body["token_type"].lower() == "bearer" and body["expires_in"] == 3600
-    assert set(body["scope"].split()) == {"cases:write", "events:write"}
+    assert set(body["scope"].split()) == set(DEFAULT_PARTNER_SCOPE.split())
     wrong = client.post(
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=(partner.client_id, "no")
     )
