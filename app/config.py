@@ -63,7 +63,9 @@ class Config:
         self.SECRET_KEY = secret or _local_secret(instance / "secret_key")
 
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{instance / 'hub.db'}"
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a database error's message (and so its log line) names the statement
+        # but never its values, which can be an e-mail address, a password hash or a victim's words.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
         self.CONTENT_DIR = Path(env.get("CONTENT_DIR", ROOT / "content"))
         # Seconds between checks for edited content files (0: check on every request).
