@@ -159,7 +159,12 @@ class Config:
         # Origins of the provider's endpoints, if any differ from the issuer's (comma-separated).
         self.OIDC_EXTRA_ORIGINS = env.get("OIDC_EXTRA_ORIGINS", "")
 
+        # Rate limits are counted in Redis, shared by every worker process and app server.
+        # Without it each process counts on its own: with N of them, up to N times a limit gets
+        # through. Production refuses to start that way unless RATE_LIMITS_PER_PROCESS says it
+        # is accepted (a single worker, say), and then logs that it is so (app/__init__.py).
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
+        self.RATE_LIMITS_PER_PROCESS = _flag("RATE_LIMITS_PER_PROCESS", False)
         self.RATELIMIT_HEADERS_ENABLED = True
         # Redis down: limits are kept in each process's memory meanwhile (and it is logged),
         # never a failed page. Fail safe is to serve: a victim must be able to read and sign in.

@@ -164,6 +164,7 @@ def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_
         create_app()
     monkeypatch.setenv("DATA_KEY", "b" * 64)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("RATE_LIMITS_PER_PROCESS", "1")  # the next test is about that
     app = create_app({"TESTING": True, "LOG_REQUESTS": False})
     response = app.test_client().get("/account/sign-in", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
@@ -180,6 +181,46 @@ def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_
     assert health.status_code == 200 and health.json["database"] == "ok"
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and "never loaded in production" in result.output
+
+
+def test_production_counts_rate_limits_in_redis_or_says_they_are_per_process(
+    monkeypatch, database_url, caplog
+):
+    """Without Redis each worker process keeps its own counts (17 of 25 requests passed a limit
+    of 10 a minute): production refuses to start so, unless told per-process limits are meant."""
+    from app import create_app
+
+    for name, value in {
+        "HUB_ENV": "production",
+        "SECRET_KEY": "a" * 64,
+        "DATA_KEY": "b" * 64,
+        "DATABASE_URL": database_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("RATE_LIMITS_PER_PROCESS", raising=False)
+    settings = {"TESTING": True, "LOG_REQUESTS": False}
+    with pytest.raises(RuntimeError, match="REDIS_URL must be set when HUB_ENV=production"):
+        create_app(settings)
+
+    monkeypatch.setenv("RATE_LIMITS_PER_PROCESS", "1")
+    with caplog.at_level("WARNING", logger="app"):
+        app = create_app(settings)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert "rate limits are per process" in caplog.text
+
+    # With Redis (here an address nothing answers on: the setting is what is checked), no word.
+    monkeypatch.delenv("RATE_LIMITS_PER_PROCESS")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="app"):
+        app = create_app(settings)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:9/0"
+    assert "per process" not in caplog.text
+    # Outside production, per-process limits are the embedded mode's and need no setting.
+    monkeypatch.delenv("REDIS_URL")
+    monkeypatch.setenv("HUB_ENV", "development")
+    assert create_app(settings).config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 def test_request_log_lines_have_no_ip_query_or_path_values(app, database_url, caplog):

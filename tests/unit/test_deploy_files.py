@@ -116,3 +116,22 @@ def test_the_health_check_says_tls_ended_at_the_proxy():
         x for x in (ROOT / "Dockerfile").read_text().splitlines() if x.startswith("HEALTHCHECK")
     ]
     assert "/healthz" in line and "'X-Forwarded-Proto': 'https'" in line
+
+
+def test_every_production_start_counts_rate_limits_in_redis():
+    # Production refuses to start without REDIS_URL (each worker would count on its own) unless
+    # RATE_LIMITS_PER_PROCESS accepts that: no deploy file may accept it quietly.
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    dockerfile = "\n".join(line for line in lines if not line.startswith("#"))
+    assert re.search(r"^\s*HUB_ENV=production", dockerfile, re.M)
+    assert "RATE_LIMITS_PER_PROCESS" not in dockerfile
+    for name, service in hub_services().items():
+        environment = service.get("environment", {})
+        assert environment.get("HUB_ENV") == "production", name
+        assert environment.get("REDIS_URL", "").startswith("redis://"), name
+        assert "RATE_LIMITS_PER_PROCESS" not in environment, name
+        if "redis" in SERVICES and name not in {"migrate", "mailsink"}:
+            assert "redis" in service.get("depends_on", {}), name
+    script = (ROOT / "scripts" / "prod.sh").read_text()
+    assert re.search(r"^export REDIS_URL=\$\{REDIS_URL:-redis://", script, re.M)
+    assert "RATE_LIMITS_PER_PROCESS" not in script
