@@ -10,7 +10,6 @@ from typing import Any
 from flask import Flask, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     assets,
@@ -26,6 +25,7 @@ from app import (
 from app.config import ROOT, Config
 from app.content import ContentStore
 from app.extensions import babel, csrf, db, htmx, limiter, migrate
+from app.proxies import TrustedProxies
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         return store.version
 
     http_cache.init_app(app, content_version)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+    # Forwarded headers only from the proxies FORWARDED_ALLOW_IPS names (app/proxies.py).
+    app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+        app.wsgi_app, app.config["FORWARDED_ALLOW_IPS"], app.config["PROXY_COUNT"]
+    )
     request_log.init_app(app)
     _check_rate_limit_storage(app)  # once logging is set up: it may say limits are per process
     assets.init_app(app)

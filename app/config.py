@@ -84,6 +84,9 @@ class Config:
         # How many proxies (nginx, a load balancer) stand in front of the app: their
         # X-Forwarded-For/-Proto are then trusted, so rate limits see each visitor's address.
         self.PROXY_COUNT = int(env.get("PROXY_COUNT", "0"))
+        # The proxies whose forwarded headers are believed (app/proxies.py): addresses or networks,
+        # comma-separated. gunicorn reads the same variable, with the same default, for the scheme.
+        self.FORWARDED_ALLOW_IPS = env.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
         self.FORCE_HTTPS = _flag("FORCE_HTTPS", production)
         self.HSTS = _flag("HSTS", production)
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", production)

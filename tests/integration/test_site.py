@@ -223,6 +223,49 @@ def test_production_counts_rate_limits_in_redis_or_says_they_are_per_process(
     assert create_app(settings).config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
+def test_forwarded_headers_are_believed_only_from_the_proxy_named(database_url):
+    """The image's gunicorn trusted X-Forwarded-* from anyone (`--forwarded-allow-ips='*'`), and
+    ProxyFix did too: a client reaching the app server directly picked its own address (its rate
+    limits') and scheme. Now only FORWARDED_ALLOW_IPS's peers are believed."""
+    from flask import request
+
+    from tests.conftest import make_app
+
+    trusted = "10.9.0.0/24, 127.0.0.1"
+    app = make_app(database_url, PROXY_COUNT=1, FORWARDED_ALLOW_IPS=trusted)
+
+    @app.get("/test-peer")
+    def peer():
+        return {"addr": request.remote_addr, "scheme": request.scheme}
+
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+
+    def seen_from(target, remote: str, path: str = "/test-peer"):
+        return target.test_client().get(
+            path, headers=forwarded, environ_base={"REMOTE_ADDR": remote}
+        )
+
+    for proxy in ("10.9.0.7", "127.0.0.1", "::ffff:10.9.0.7"):
+        assert seen_from(app, proxy).json == {"addr": "203.0.113.9", "scheme": "https"}, proxy
+    for stranger in ("10.9.1.7", "198.51.100.7", "::1"):
+        # Its own address, not the one it claims; its plain http is not https.
+        assert seen_from(app, stranger).json == {"addr": stranger, "scheme": "http"}, stranger
+
+    # (flask-talisman's one extension object follows the app made last: this one, then the
+    # default one below.)
+    https_only = make_app(
+        database_url, PROXY_COUNT=1, FORWARDED_ALLOW_IPS=trusted, FORCE_HTTPS=True
+    )
+    assert seen_from(https_only, "10.9.0.7", "/healthz").status_code == 200  # TLS ended there
+    assert seen_from(https_only, "198.51.100.7", "/healthz").status_code in (301, 302)
+
+    # The default: the loopback only, as gunicorn's own.
+    default = make_app(database_url, PROXY_COUNT=1)
+    assert default.config["FORWARDED_ALLOW_IPS"] == "127.0.0.1,::1"
+    with pytest.raises(RuntimeError, match="FORWARDED_ALLOW_IPS"):
+        make_app(database_url, FORWARDED_ALLOW_IPS="nginx")
+
+
 def test_request_log_lines_have_no_ip_query_or_path_values(app, database_url, caplog):
     import json
 
