@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from flask import Flask, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     assets,
@@ -25,6 +25,9 @@ from app import (
 from app.config import ROOT, Config
 from app.content import ContentStore
 from app.extensions import babel, csrf, db, htmx, limiter, migrate
+from app.proxies import TrustedProxies
+
+log = logging.getLogger(__name__)
 
 READ_ONLY_ENDPOINTS = frozenset(
     {"guidance.home", "guidance.journey", "guidance.contents", "guidance.page", "site.healthz"}
@@ -35,6 +38,25 @@ def _reading_is_not_rate_limited() -> bool:
     """Reading guidance is never rate limited (limits are for sign-in, forms and the API), and
     skipping the limiter keeps the anonymous page path as cheap as a Flask response can be."""
     return request.method in {"GET", "HEAD"} and request.endpoint in READ_ONLY_ENDPOINTS
+
+
+def _check_rate_limit_storage(app: Flask) -> None:
+    """Production counts rate limits in one place for every process, or says plainly that it
+    does not (finding 9 of issue 19: 17 of 25 requests passed a limit of 10 a minute)."""
+    config = app.config
+    shared = not str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+    if config["HUB_ENV"] != "production" or shared:
+        return
+    if not config["RATE_LIMITS_PER_PROCESS"]:
+        raise RuntimeError(
+            "REDIS_URL must be set when HUB_ENV=production: without it each worker process "
+            "keeps its own rate limits, and several times each limit gets through. Set "
+            "RATE_LIMITS_PER_PROCESS=1 to accept limits per process instead."
+        )
+    log.warning(
+        "rate limits are per process (RATE_LIMITS_PER_PROCESS=1, no REDIS_URL): each worker "
+        "process counts on its own, so a client can use each limit once per process"
+    )
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -96,10 +118,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         return store.version
 
     http_cache.init_app(app, content_version)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+    # Forwarded headers only from the proxies FORWARDED_ALLOW_IPS names (app/proxies.py).
+    app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+        app.wsgi_app, app.config["FORWARDED_ALLOW_IPS"], app.config["PROXY_COUNT"]
+    )
     request_log.init_app(app)
+    _check_rate_limit_storage(app)  # once logging is set up: it may say limits are per process
     assets.init_app(app)
     errors.init_app(app)
     template_helpers.init_app(app)

@@ -63,7 +63,9 @@ class Config:
         self.SECRET_KEY = secret or _local_secret(instance / "secret_key")
 
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{instance / 'hub.db'}"
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a database error's message (and so its log line) names the statement
+        # but never its values, which can be an e-mail address, a password hash or a victim's words.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
         self.CONTENT_DIR = Path(env.get("CONTENT_DIR", ROOT / "content"))
         # Seconds between checks for edited content files (0: check on every request).
@@ -82,6 +84,9 @@ class Config:
         # How many proxies (nginx, a load balancer) stand in front of the app: their
         # X-Forwarded-For/-Proto are then trusted, so rate limits see each visitor's address.
         self.PROXY_COUNT = int(env.get("PROXY_COUNT", "0"))
+        # The proxies whose forwarded headers are believed (app/proxies.py): addresses or networks,
+        # comma-separated. gunicorn reads the same variable, with the same default, for the scheme.
+        self.FORWARDED_ALLOW_IPS = env.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
         self.FORCE_HTTPS = _flag("FORCE_HTTPS", production)
         self.HSTS = _flag("HSTS", production)
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", production)
@@ -157,7 +162,12 @@ class Config:
         # Origins of the provider's endpoints, if any differ from the issuer's (comma-separated).
         self.OIDC_EXTRA_ORIGINS = env.get("OIDC_EXTRA_ORIGINS", "")
 
+        # Rate limits are counted in Redis, shared by every worker process and app server.
+        # Without it each process counts on its own: with N of them, up to N times a limit gets
+        # through. Production refuses to start that way unless RATE_LIMITS_PER_PROCESS says it
+        # is accepted (a single worker, say), and then logs that it is so (app/__init__.py).
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
+        self.RATE_LIMITS_PER_PROCESS = _flag("RATE_LIMITS_PER_PROCESS", False)
         self.RATELIMIT_HEADERS_ENABLED = True
         # Redis down: limits are kept in each process's memory meanwhile (and it is logged),
         # never a failed page. Fail safe is to serve: a victim must be able to read and sign in.

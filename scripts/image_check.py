@@ -327,6 +327,8 @@ def serve_and_ask(image: Image) -> list[tuple[str, bool, str]]:
         "SECRET_KEY": secrets.token_hex(32),
         "DATA_KEY": secrets.token_hex(32),
         "PROXY_COUNT": "1",
+        # Production refuses to start without shared rate limits: this machine's Redis.
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}",
     }

@@ -60,6 +60,9 @@ export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://postgres@$PG_HOST:$PG_P
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export BASE_URL=${BASE_URL:-https://127.0.0.1:$HTTPS_PORT}
 export PROXY_COUNT=1 LOG_REQUESTS=${LOG_REQUESTS:-1}
+# nginx, on this machine's loopback, is the only proxy whose forwarded headers are believed
+# (gunicorn reads the same variable for the scheme).
+export FORWARDED_ALLOW_IPS=127.0.0.1
 
 if [[ "$DATABASE_URL" == *"/$PG_DATABASE" ]] && ! psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$PG_DATABASE" -c "select 1" >/dev/null 2>&1; then
   say "PostgreSQL: creating database $PG_DATABASE"
@@ -110,7 +113,7 @@ fi
 children+=($!)
 start_app() {  # one app server; its pid in a file (the fault tests stop one by it)
   "$VENV/bin/gunicorn" --workers "$APP_WORKERS" --bind "127.0.0.1:$1" \
-    --forwarded-allow-ips 127.0.0.1 --access-logfile - --error-logfile "$PROD_DIR/gunicorn-$1.log" \
+    --access-logfile - --error-logfile "$PROD_DIR/gunicorn-$1.log" \
     'app:create_app()' >/dev/null &
   echo $! > "$PROD_DIR/app-$1.pid"
 }

@@ -63,3 +63,36 @@ def test_migrations_go_down_and_up_again(database_url, tmp_path):
             upgrade()
             assert "search_document" in inspect(db.engine).get_table_names()
             db.engine.dispose()
+
+
+def test_database_errors_never_carry_the_statements_values(app_context, caplog):
+    """A double-submitted sign-up hits the unique e-mail: the IntegrityError, and any log line
+    made from it, name the statement but hold neither the address nor the password hash."""
+    import logging
+
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from app.accounts.models import User
+    from app.extensions import db
+    from app.request_log import JsonFormatter
+    from tests.factories import create_user
+
+    first = create_user()
+    twin = User(email=first.email, password_hash=first.password_hash, role=first.role)
+    db.session.add(twin)
+    with caplog.at_level(logging.DEBUG), pytest.raises(IntegrityError) as raised:
+        db.session.commit()
+    db.session.rollback()
+    # The engine's own message: the statement, its parameters hidden.
+    assert "hidden due to hide_parameters" in str(raised.value)
+    assert first.password_hash not in str(raised.value)
+    # PostgreSQL's words quote the key ("Key (email)=(…) already exists"): the log line, as an
+    # unhandled error's is written, keeps the kind, SQLSTATE and constraint instead.
+    logging.getLogger("hub.test").exception("sign-up failed", exc_info=raised.value)
+    (record,) = [r for r in caplog.records if r.name == "hub.test"]
+    line = JsonFormatter().format(record)
+    assert "IntegrityError" in line and "[parameters hidden]" in line
+    for logged in (line, caplog.text):
+        assert first.password_hash not in logged
+    assert first.email not in line

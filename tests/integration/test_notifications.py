@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -462,3 +463,180 @@ def test_navigators_see_and_close_tasks_and_each_look_is_audited(app):
     db.session.expire_all()
     assert db.session.get(NavigatorTask, task.id).status == "done"
     assert user.email not in browser.get("/navigator/tasks").get_data(as_text=True)
+
+
+class Resolver:
+    """socket.getaddrinfo for made-up names: each name's answers in turn (the last one repeats),
+    as a DNS server rebinding a name between two look-ups would give them."""
+
+    def __init__(self, monkeypatch, **answers: list[list[str]]):
+        self.answers = {name.replace("_", "."): list(turns) for name, turns in answers.items()}
+        self.asked: list[str] = []
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host not in self.answers:
+                return real(host, port, *args, **kwargs)
+            self.asked.append(host)
+            turns = self.answers[host]
+            addresses = turns.pop(0) if len(turns) > 1 else turns[0]
+            return [
+                (
+                    socket.AF_INET6 if ":" in a else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (a, port or 0),
+                )
+                for a in addresses
+            ]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture()
+def connections(monkeypatch):
+    """Where deliveries connect to, (host, port) each, refused (no packet leaves the machine)."""
+    import urllib3.util.connection
+
+    made: list[tuple[str, int]] = []
+
+    def create_connection(address, *args, **kwargs):
+        made.append(address[:2])
+        raise ConnectionRefusedError(f"test: no connection to {address}")
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
+    return made
+
+
+PUBLIC, PRIVATE = "93.184.215.14", "10.0.0.5"
+
+
+def test_a_delivery_connects_to_the_address_it_checked(monkeypatch, connections):
+    # The name answers a public address to the check, a private one to a second look-up (DNS
+    # rebinding): the delivery must go to the public one, never resolving the name again.
+    resolver = Resolver(monkeypatch, alerts_example_org=[[PUBLIC], [PRIVATE]])
+    with pytest.raises(OSError):
+        webhooks.post(
+            "https://alerts.example.org/hub", "k", "d-1", {"type": "ping"}, allow_private=False
+        )
+    assert connections == [(PUBLIC, 443)]
+    assert resolver.asked == ["alerts.example.org"]
+
+
+def test_every_address_a_name_resolves_to_is_checked(monkeypatch, connections):
+    Resolver(monkeypatch, mixed_example_org=[[PUBLIC, PRIVATE]])
+    with pytest.raises(webhooks.WebhookRefused, match="private"):
+        webhooks.post(
+            "https://mixed.example.org/hub", "k", "d-1", {"type": "ping"}, allow_private=False
+        )
+    assert connections == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "https://169.254.10.1/hook",
+        "https://[fe80::1]/hook",
+        "https://[fd00:ec2::254]/hook",
+        "https://100.100.100.200/hook",
+        "https://[::ffff:169.254.169.254]/hook",
+        "http://0.0.0.0:9/hook",
+        "https://metadata.example.test/hook",  # a name for the metadata address
+        "http://10.0.0.5/hook",  # plain http only to the loopback, even when testing
+    ],
+)
+def test_outside_production_link_local_and_metadata_addresses_are_still_refused(
+    monkeypatch, connections, url
+):
+    Resolver(monkeypatch, metadata_example_test=[["169.254.169.254"]])
+    with pytest.raises(webhooks.WebhookRefused):
+        webhooks.check_url(url, allow_private=True)
+    with pytest.raises(webhooks.WebhookRefused):
+        webhooks.post(url, "k", "d-1", {"type": "ping"}, allow_private=True)
+    assert connections == []
+
+
+def test_outside_production_loopback_and_private_networks_may_be_used(monkeypatch):
+    Resolver(monkeypatch, hooks_example_test=[["10.0.0.5"]])
+    assert webhooks.check_url("http://127.0.0.1:9/x", allow_private=True)
+    assert webhooks.check_url("http://[::1]:9/x", allow_private=True)
+    assert webhooks.check_url("https://hooks.example.test/x", allow_private=True)
+    with pytest.raises(webhooks.WebhookRefused, match="private"):
+        webhooks.check_url("https://hooks.example.test/x", allow_private=False)
+
+
+def test_a_delivery_keeps_the_urls_name_in_its_host_header(monkeypatch, receiver):
+    # Resolved once (to the receiver on the loopback); a second look-up would answer the
+    # metadata address.
+    port = receiver.server_address[1]
+    resolver = Resolver(monkeypatch, hooks_example_test=[["127.0.0.1"], ["169.254.169.254"]])
+    url = f"http://hooks.example.test:{port}/hub-alerts?agency=1"
+    webhooks.post(url, "k", "d-1", {"type": "ping"}, allow_private=True)
+    [(path, headers, body)] = receiver.seen
+    assert path == "/hub-alerts?agency=1"
+    assert headers["Host"] == f"hooks.example.test:{port}"
+    assert headers["Hub-Delivery"] == "d-1" and webhooks.verify("k", body, headers["Hub-Signature"])
+    assert resolver.asked == ["hooks.example.test"]
+
+
+def test_over_tls_the_name_is_sent_and_the_certificate_checked_for_it(
+    monkeypatch, receiver, tmp_path
+):
+    """Connecting to an address must not mean checking the certificate against the address (or
+    not at all): SNI carries the URL's name, and the certificate must be for that name."""
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hooks.example.test")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("hooks.example.test")]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    names_asked: list[str | None] = []
+    context.sni_callback = lambda sock, server_name, ctx: names_asked.append(server_name)
+    receiver.socket = context.wrap_socket(receiver.socket, server_side=True)
+    monkeypatch.setattr(webhooks, "_ca_bundle", lambda: str(cert_file))
+    Resolver(
+        monkeypatch,
+        hooks_example_test=[["127.0.0.1"]],
+        impostor_example_test=[["127.0.0.1"]],
+    )
+    port = receiver.server_address[1]
+
+    webhooks.post(f"https://hooks.example.test:{port}/tls", "k", "d-1", {}, allow_private=True)
+    assert names_asked == ["hooks.example.test"]
+    assert [path for path, _headers, _body in receiver.seen] == ["/tls"]
+    # The same server under another name: its certificate is not for that name.
+    with pytest.raises(ConnectionError) as refused:
+        webhooks.post(
+            f"https://impostor.example.test:{port}/tls", "k", "d-2", {}, allow_private=True
+        )
+    assert "doesn't match 'hooks.example.test'" in str(refused.value.__cause__)
+    assert len(receiver.seen) == 1

@@ -333,3 +333,29 @@ def test_the_document_language_not_the_page_language(app):
         assert str(get_locale()) == before == "ar"
     assert "Hub reference" in html and "24 November 2026" in html
     assert '<html lang="en" dir="ltr">' in html
+
+
+def test_a_resource_by_url_is_refused_clearly_and_the_pdf_made_without_it(caplog, monkeypatch):
+    """WeasyPrint's fetcher refuses every URL: with a plain function as fetcher, WeasyPrint raised
+    AttributeError ('function' object has no attribute '_fail_on_errors') instead."""
+    import urllib.request
+
+    from app.documents.pdf import NoFetching, ResourceRefused, render_pdf
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the PDF fetcher opened a URL")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
+    with pytest.raises(ResourceRefused, match="does not fetch resources"):
+        NoFetching()("http://169.254.169.254/latest/meta-data/")
+    html = (
+        '<html><head><link rel="stylesheet" href="https://attacker.example/x.css"></head>'
+        '<body><p style="background: url(file:///etc/passwd)">Still here</p>'
+        '<img src="http://169.254.169.254/latest/meta-data/"><img src="secret.png"></body></html>'
+    )
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        pdf = render_pdf(html)
+    assert "Still here" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    refusals = [r.getMessage() for r in caplog.records if "ResourceRefused" in r.getMessage()]
+    assert len(refusals) >= 3, caplog.text
+    assert any("169.254.169.254" in message for message in refusals)

@@ -164,6 +164,7 @@ def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_
         create_app()
     monkeypatch.setenv("DATA_KEY", "b" * 64)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("RATE_LIMITS_PER_PROCESS", "1")  # the next test is about that
     app = create_app({"TESTING": True, "LOG_REQUESTS": False})
     response = app.test_client().get("/account/sign-in", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
@@ -180,6 +181,89 @@ def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_
     assert health.status_code == 200 and health.json["database"] == "ok"
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and "never loaded in production" in result.output
+
+
+def test_production_counts_rate_limits_in_redis_or_says_they_are_per_process(
+    monkeypatch, database_url, caplog
+):
+    """Without Redis each worker process keeps its own counts (17 of 25 requests passed a limit
+    of 10 a minute): production refuses to start so, unless told per-process limits are meant."""
+    from app import create_app
+
+    for name, value in {
+        "HUB_ENV": "production",
+        "SECRET_KEY": "a" * 64,
+        "DATA_KEY": "b" * 64,
+        "DATABASE_URL": database_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("RATE_LIMITS_PER_PROCESS", raising=False)
+    settings = {"TESTING": True, "LOG_REQUESTS": False}
+    with pytest.raises(RuntimeError, match="REDIS_URL must be set when HUB_ENV=production"):
+        create_app(settings)
+
+    monkeypatch.setenv("RATE_LIMITS_PER_PROCESS", "1")
+    with caplog.at_level("WARNING", logger="app"):
+        app = create_app(settings)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert "rate limits are per process" in caplog.text
+
+    # With Redis (here an address nothing answers on: the setting is what is checked), no word.
+    monkeypatch.delenv("RATE_LIMITS_PER_PROCESS")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="app"):
+        app = create_app(settings)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:9/0"
+    assert "per process" not in caplog.text
+    # Outside production, per-process limits are the embedded mode's and need no setting.
+    monkeypatch.delenv("REDIS_URL")
+    monkeypatch.setenv("HUB_ENV", "development")
+    assert create_app(settings).config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_forwarded_headers_are_believed_only_from_the_proxy_named(database_url):
+    """The image's gunicorn trusted X-Forwarded-* from anyone (`--forwarded-allow-ips='*'`), and
+    ProxyFix did too: a client reaching the app server directly picked its own address (its rate
+    limits') and scheme. Now only FORWARDED_ALLOW_IPS's peers are believed."""
+    from flask import request
+
+    from tests.conftest import make_app
+
+    trusted = "10.9.0.0/24, 127.0.0.1"
+    app = make_app(database_url, PROXY_COUNT=1, FORWARDED_ALLOW_IPS=trusted)
+
+    @app.get("/test-peer")
+    def peer():
+        return {"addr": request.remote_addr, "scheme": request.scheme}
+
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+
+    def seen_from(target, remote: str, path: str = "/test-peer"):
+        return target.test_client().get(
+            path, headers=forwarded, environ_base={"REMOTE_ADDR": remote}
+        )
+
+    for proxy in ("10.9.0.7", "127.0.0.1", "::ffff:10.9.0.7"):
+        assert seen_from(app, proxy).json == {"addr": "203.0.113.9", "scheme": "https"}, proxy
+    for stranger in ("10.9.1.7", "198.51.100.7", "::1"):
+        # Its own address, not the one it claims; its plain http is not https.
+        assert seen_from(app, stranger).json == {"addr": stranger, "scheme": "http"}, stranger
+
+    # (flask-talisman's one extension object follows the app made last: this one, then the
+    # default one below.)
+    https_only = make_app(
+        database_url, PROXY_COUNT=1, FORWARDED_ALLOW_IPS=trusted, FORCE_HTTPS=True
+    )
+    assert seen_from(https_only, "10.9.0.7", "/healthz").status_code == 200  # TLS ended there
+    assert seen_from(https_only, "198.51.100.7", "/healthz").status_code in (301, 302)
+
+    # The default: the loopback only, as gunicorn's own.
+    default = make_app(database_url, PROXY_COUNT=1)
+    assert default.config["FORWARDED_ALLOW_IPS"] == "127.0.0.1,::1"
+    with pytest.raises(RuntimeError, match="FORWARDED_ALLOW_IPS"):
+        make_app(database_url, FORWARDED_ALLOW_IPS="nginx")
 
 
 def test_request_log_lines_have_no_ip_query_or_path_values(app, database_url, caplog):

@@ -6,9 +6,13 @@ moment it happens.)"""
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +120,87 @@ def test_the_health_check_says_tls_ended_at_the_proxy():
         x for x in (ROOT / "Dockerfile").read_text().splitlines() if x.startswith("HEALTHCHECK")
     ]
     assert "/healthz" in line and "'X-Forwarded-Proto': 'https'" in line
+
+
+def test_every_production_start_counts_rate_limits_in_redis():
+    # Production refuses to start without REDIS_URL (each worker would count on its own) unless
+    # RATE_LIMITS_PER_PROCESS accepts that: no deploy file may accept it quietly.
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    dockerfile = "\n".join(line for line in lines if not line.startswith("#"))
+    assert re.search(r"^\s*HUB_ENV=production", dockerfile, re.M)
+    assert "RATE_LIMITS_PER_PROCESS" not in dockerfile
+    for name, service in hub_services().items():
+        environment = service.get("environment", {})
+        assert environment.get("HUB_ENV") == "production", name
+        assert environment.get("REDIS_URL", "").startswith("redis://"), name
+        assert "RATE_LIMITS_PER_PROCESS" not in environment, name
+        if "redis" in SERVICES and name not in {"migrate", "mailsink"}:
+            assert "redis" in service.get("depends_on", {}), name
+    script = (ROOT / "scripts" / "prod.sh").read_text()
+    assert re.search(r"^export REDIS_URL=\$\{REDIS_URL:-redis://", script, re.M)
+    assert "RATE_LIMITS_PER_PROCESS" not in script
+
+
+def gunicorn_commands() -> dict[str, str]:
+    """Every gunicorn command line the deploy files run, by where it is."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    commands = {"Dockerfile": re.search(r"^CMD (.+)$", dockerfile, re.M).group(1)}
+    for name, service in SERVICES.items():
+        if "gunicorn" in (service.get("command") or []):
+            commands[f"compose {name}"] = " ".join(service["command"])
+    for script in ("prod.sh", "serve.sh"):
+        text = (ROOT / "scripts" / script).read_text().replace("\\\n", " ")
+        commands |= {
+            f"{script}:{number}": line
+            for number, line in enumerate(text.splitlines())
+            if "bin/gunicorn" in line
+        }
+    return commands
+
+
+def test_forwarded_headers_are_believed_only_from_the_proxy_named():
+    # gunicorn ran with --forwarded-allow-ips='*' on 0.0.0.0: anyone reaching the app server
+    # could claim https. One setting, FORWARDED_ALLOW_IPS, now governs gunicorn and the app.
+    from app.proxies import _peer_is_trusted, parse_allowed
+
+    commands = gunicorn_commands()
+    assert {"Dockerfile", "compose app1", "compose app2"} <= set(commands)
+    assert any(name.startswith("prod.sh") for name in commands)
+    for where, command in commands.items():
+        assert "forwarded-allow-ips" not in command and "'*'" not in command, where
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^\s*FORWARDED_ALLOW_IPS=127\.0\.0\.1\s*$", dockerfile, re.M)
+
+    # compose: nginx has a fixed address in the hub's subnet, and it alone (with the container's
+    # loopback, for the HEALTHCHECK) is trusted.
+    nginx = SERVICES["nginx"]["networks"]["default"]["ipv4_address"]
+    (subnet,) = [c["subnet"] for c in COMPOSE["networks"]["default"]["ipam"]["config"]]
+    assert ipaddress.ip_address(nginx) in ipaddress.ip_network(subnet)
+    for name, service in hub_services().items():
+        allowed = service["environment"]["FORWARDED_ALLOW_IPS"]
+        assert set(allowed.split(",")) == {"127.0.0.1", nginx}, name
+        networks = parse_allowed(allowed)
+        assert _peer_is_trusted(nginx, networks)
+        neighbour = str(ipaddress.ip_address(nginx) + 1)  # another container on the network
+        assert not _peer_is_trusted(neighbour, networks)
+
+    # make prod: nginx on the loopback, the only proxy.
+    script = (ROOT / "scripts" / "prod.sh").read_text()
+    assert re.search(r"^export FORWARDED_ALLOW_IPS=127\.0\.0\.1$", script, re.M)
+    assert "LISTEN_HOST=127.0.0.1" in script
+
+
+def test_gunicorn_reads_the_same_setting_as_the_app():
+    code = "from gunicorn.config import Config; print(Config().forwarded_allow_ips)"
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": "172.30.0.10"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "['172.30.0.10']"
+    env.pop("FORWARDED_ALLOW_IPS")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    from app.config import Config
+
+    assert out.strip() == str(Config().FORWARDED_ALLOW_IPS.split(","))
