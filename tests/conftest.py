@@ -170,10 +170,42 @@ def app_context(app: Flask):
         yield app
 
 
+def _account_mail(send: bool) -> None:
+    """The account e-mails (confirmation, reset, "already has an account") waiting in the
+    outbox: sent now, as the worker would; or, with `send` false, dropped."""
+    from sqlalchemy import select, update
+
+    from app.accounts.service import ACCOUNT_CHANNEL
+    from app.extensions import db
+    from app.notify.delivery import deliver
+    from app.notify.models import CANCELLED, PENDING, Notification
+
+    waiting = (Notification.channel == ACCOUNT_CHANNEL, Notification.status == PENDING)
+    if send:
+        for notification_id in db.session.scalars(select(Notification.id).where(*waiting)).all():
+            deliver(notification_id)
+    else:
+        db.session.execute(update(Notification).where(*waiting).values(status=CANCELLED))
+        db.session.commit()
+
+
 @pytest.fixture()
 def mail_sink(app: Flask, tmp_path):
-    """A fresh local mail sink for this test; returns a function listing its messages."""
+    """A fresh local mail sink for this test; returns a function listing its messages. Account
+    e-mails go through the outbox: listing first sends those this test queued (and only those:
+    what earlier tests left waiting is dropped at the start)."""
     from app.notify.sink import read as read_sink
 
     app.config["MAIL_SINK_DIR"] = str(tmp_path / "mail")
-    return lambda: read_sink(tmp_path / "mail")
+
+    def in_app(work):
+        with contextlib.nullcontext() if has_app_context() else app.app_context():
+            return work()
+
+    in_app(lambda: _account_mail(send=False))
+
+    def read():
+        in_app(lambda: _account_mail(send=True))
+        return read_sink(tmp_path / "mail")
+
+    return read

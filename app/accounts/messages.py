@@ -8,13 +8,18 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.accounts import tokens
 from app.accounts.models import User
-from app.accounts.service import external_url
+from app.accounts.service import ACCOUNT_EXISTS, CONFIRM_EMAIL, PASSWORD_RESET, external_url
 from app.notify.messages import Message
 
 
+def _language(user: User) -> str:
+    return user.language if user.language in current_app.config["HUB_LANGUAGES"] else "en"
+
+
 def compose(kind: str, user: User) -> Message:
-    lang = user.language if user.language in current_app.config["HUB_LANGUAGES"] else "en"
+    lang = _language(user)
     with force_locale(lang):
         link = external_url("accounts.sign_in", lang=lang)
         named = user.may_name_hub
@@ -53,3 +58,45 @@ def compose(kind: str, user: User) -> Message:
             short = _("You have a new update. Sign in to see it: %(link)s", link=link)
         footer = _("You can change how and when we contact you after signing in.")
         return Message(subject=subject, body=f"{body}\n\n{footer}", short=short)
+
+
+def compose_account(kind: str, user: User) -> Message:
+    """E-mails about the account itself. Anyone can ask for one to be sent to an address (a reset
+    link, "this address already has an account"), so they are as neutral as the updates: the
+    hub is named only if the account holder said that was safe. Links are made now, at send
+    time, so a reset link's hour starts when it is sent."""
+    lang = _language(user)
+    with force_locale(lang):
+        named = user.may_name_hub
+        if kind == CONFIRM_EMAIL:
+            token = tokens.confirm_token(user)
+            link = external_url("accounts.confirm_email", token=token, lang=lang)
+            subject = _("Confirm your e-mail address")
+            body = _(
+                "To finish creating your account, open this link within 3 days:\n\n%(link)s\n\n"
+                "If you did not ask for an account, you do not need to do anything.",
+                link=link,
+            )
+        elif kind == PASSWORD_RESET:
+            token = tokens.reset_token(user)
+            link = external_url("accounts.reset_password", token=token, lang=lang)
+            subject = (
+                _("Reset your Victim Care Hub password") if named else _("Reset your password")
+            )
+            body = _(
+                "To choose a new password, open this link within 1 hour:\n\n%(link)s\n\n"
+                "If you did not ask for this, you do not need to do anything: your password has "
+                "not changed.",
+                link=link,
+            )
+        elif kind == ACCOUNT_EXISTS:
+            subject = _("Your Victim Care Hub account") if named else _("Your account")
+            body = _(
+                "Someone asked to create an account with this e-mail address, but it already has "
+                "one. If it was you, sign in or reset your password here: %(link)s\n\n"
+                "If it was not you, you do not need to do anything.",
+                link=external_url("accounts.forgot_password", lang=lang),
+            )
+        else:
+            raise ValueError(f"no account e-mail of kind {kind!r}")
+        return Message(subject=subject, body=body, short=subject)

@@ -49,8 +49,13 @@ class User(Model):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     # Abuse protection: failures since the last success, and a lock that grows with them.
+    # Counted by one UPDATE each (service.count_failure), so concurrent failures all count.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The same for wrong second-factor codes, kept apart: a password reset proves the e-mail
+    # address, not the second factor, so it lifts the password's lock and not this one.
+    failed_second_factors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    second_factor_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Profile and safe contact.
     preferred_name: Mapped[str | None] = mapped_column(String(100))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 # types-WTForms (3.2) predates SelectChoice (WTForms 3.3).
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
-from app.accounts import audit, bp, mydata, passwords, service
+from app.accounts import audit, bp, mydata, service, sessions
 from app.accounts.forms import DeleteAccountForm, ProfileForm, ReauthenticateForm
 from app.accounts.models import AuditEvent, Role
 from app.accounts.policy import ask_again, local_path, login_required, recently_reauthenticated
@@ -61,11 +61,21 @@ def confirm_identity(lang: str):
     wrong = False
     if form.validate_on_submit():
         user = g.user
+        secret = required(form.secret.data)
         if user.has_totp:
-            ok = service.check_second_factor(user, required(form.secret.data)) is not None
+            result = service.check_second_factor(user, secret)
         else:
-            ok = passwords.verify_password(user.password_hash, required(form.secret.data))
-        if ok:
+            result = service.check_password_again(user, secret)
+        if result.locked:
+            # Counted and locked as at sign-in; and like a sign-in that fails too often, this
+            # session is over: whoever holds it starts again from the password.
+            audit.record("reauth_locked", subject=user)
+            sessions.end(g.user_session, "locked")
+            db.session.commit()
+            session.clear()
+            reason = "codes-locked" if user.has_totp else "locked"
+            return redirect(url_for("accounts.sign_in", reason=reason))
+        if result.method:
             session["reauth_at"] = time.time()
             target = local_path(request.args.get("next")) or ""
             if not target.startswith("/account/"):

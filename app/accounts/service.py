@@ -7,18 +7,26 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts import audit, passwords, tokens, totp
 from app.accounts.models import RecoveryCode, User
 from app.core import crypto
+from app.core.bulk import insert_new
+from app.core.ids import new_public_id
 from app.core.time import as_utc, utcnow
 from app.extensions import db
-from app.notify.email import send_email
+from app.notify.outbox import queue_messages
 
-LOCK_AFTER = 5  # failed sign-ins before the account locks
+LOCK_AFTER = 5  # failed sign-ins (or second-factor codes) before the account locks
 MAX_LOCK = dt.timedelta(hours=1)
+
+# E-mails about the account itself go through the outbox on a channel of their own (registered
+# in contact.py), with these kinds; their words are in messages.py.
+ACCOUNT_CHANNEL = "account"
+CONFIRM_EMAIL, PASSWORD_RESET, ACCOUNT_EXISTS = "confirm_email", "password_reset", "account_exists"
 
 
 def normalise_email(email: str) -> str:
@@ -48,50 +56,53 @@ def external_url(endpoint: str, **values) -> str:
 # Sign-up and confirmation ------------------------------------------------------------------
 
 
+def queue_account_email(kind: str, user: User | None, key: str) -> int:
+    """Put an account e-mail in the outbox, in the caller's transaction; the worker writes and
+    sends it (links are made then). With no user (an address without an account) the row is
+    queued all the same and the worker drops it: the request does the same work either way.
+    Returns 1 if queued, 0 if `key` was already used."""
+    return queue_messages(
+        [
+            {
+                "dedupe_key": f"account:{kind}:{key}",
+                "kind": kind,
+                "channel": ACCOUNT_CHANNEL,
+                "user_id": user.id if user is not None else None,
+                "payload": {},
+                "not_before": utcnow(),
+            }
+        ]
+    )
+
+
 def sign_up(email: str, password: str, lang: str) -> None:
     """Create an account and send a confirmation link. If the address already has an account,
-    tell its owner by e-mail instead: the person on the page sees the same answer either way."""
+    tell its owner by e-mail instead (at most once a day). The person on the page sees the same
+    answer, after the same work, either way: one password hashed, one INSERT tried, one audit row,
+    one message queued, and no e-mail sent from the request. Two sign-ups racing for one address
+    meet at the INSERT (ON CONFLICT DO NOTHING), and the loser takes the existing-account path."""
     email = normalise_email(email)
-    existing = find_by_email(email)
-    if existing is not None:
-        passwords.burn_time()
-        send_email(
-            email,
-            _("Your account"),
-            _(
-                "Someone asked to create an account with this e-mail address, but it already has "
-                "one. If it was you, sign in or reset your password here: %(link)s\n\n"
-                "If it was not you, you do not need to do anything.",
-                link=external_url("accounts.forgot_password", lang=lang),
-            ),
-        )
+    now = utcnow()
+    password_hash = passwords.hash_password(password)  # hashed even if the address is taken
+    row = {
+        "email": email,
+        "password_hash": password_hash,
+        "password_changed_at": now,
+        "language": lang,
+    }
+    created = insert_new(User, [row], unique=("email",), returning=User)
+    if created:
+        [user] = created
+        audit.record("sign_up", subject=user)
+        queue_account_email(CONFIRM_EMAIL, user, user.public_id)
+    else:
+        existing = find_by_email(email)
         audit.record("sign_up_existing", subject=existing)
-        db.session.commit()
-        return
-    user = User(
-        email=email,
-        password_hash=passwords.hash_password(password),
-        password_changed_at=utcnow(),
-        language=lang,
-    )
-    db.session.add(user)
-    db.session.flush()
-    audit.record("sign_up", subject=user)
+        # The day in the key: "this address already has an account" at most once a day.
+        day = now.date().isoformat()
+        who = existing.id if existing is not None else new_public_id()
+        queue_account_email(ACCOUNT_EXISTS, existing, f"{who}:{day}")
     db.session.commit()
-    send_confirmation(user, lang)
-
-
-def send_confirmation(user: User, lang: str) -> None:
-    link = external_url("accounts.confirm_email", token=tokens.confirm_token(user), lang=lang)
-    send_email(
-        user.email,
-        _("Confirm your e-mail address"),
-        _(
-            "To finish creating your account, open this link within 3 days:\n\n%(link)s\n\n"
-            "If you did not ask for an account, you do not need to do anything.",
-            link=link,
-        ),
-    )
 
 
 def confirm_email(token: str) -> tokens.TokenResult:
@@ -109,7 +120,47 @@ def confirm_email(token: str) -> tokens.TokenResult:
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
-    problem: str | None  # "bad", "locked", "unconfirmed"
+    problem: str | None  # "bad", "locked", "unconfirmed", "codes_locked"
+
+
+def is_locked(until: dt.datetime | None, now: dt.datetime) -> bool:
+    return until is not None and as_utc(until) > now
+
+
+def lock_for(failures: int) -> dt.timedelta:
+    """1, 2, 4, 8 … minutes from the LOCK_AFTER-th failure, up to an hour: slows guessing
+    without a permanent lock-out."""
+    return min(dt.timedelta(minutes=2 ** min(failures - LOCK_AFTER, 10)), MAX_LOCK)
+
+
+def count_failure(
+    user: User,
+    counter: InstrumentedAttribute[int],
+    locked_until: InstrumentedAttribute[dt.datetime | None],
+    now: dt.datetime,
+) -> int:
+    """One more failure (of a password or of a second-factor code), counted by the database in
+    one UPDATE … RETURNING, so concurrent failures all count; from the LOCK_AFTER-th, lock the
+    account for longer each time (a lock only ever grows here, whichever request writes last).
+    Returns the new count."""
+    failures = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values({counter: counter + 1})
+        .returning(counter)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(user, counter.key, failures)
+    if failures >= LOCK_AFTER:
+        until = now + lock_for(failures)
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, or_(locked_until.is_(None), locked_until < until))
+            .values({locked_until: until})
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(user, [locked_until.key])
+    return failures
 
 
 def authenticate(email: str, password: str) -> SignInResult:
@@ -124,16 +175,17 @@ def authenticate(email: str, password: str) -> SignInResult:
         db.session.commit()
         return SignInResult(None, "locked")
     if not passwords.verify_password(user.password_hash, password):
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= LOCK_AFTER:
-            # 1, 2, 4, 8 … minutes, up to an hour: slows guessing without a permanent lock-out.
-            minutes = 2 ** (user.failed_sign_ins - LOCK_AFTER)
-            user.locked_until = now + min(dt.timedelta(minutes=minutes), MAX_LOCK)
-        audit.record("sign_in_failed", subject=user, failures=user.failed_sign_ins)
+        failures = count_failure(user, User.failed_sign_ins, User.locked_until, now)
+        audit.record("sign_in_failed", subject=user, failures=failures)
         db.session.commit()
         return SignInResult(None, "bad")
     if user.email_confirmed_at is None:
         return SignInResult(None, "unconfirmed")
+    if user.has_totp and is_locked(user.second_factor_locked_until, now):
+        # Only someone who knows the password learns that the codes are locked.
+        audit.record("sign_in_locked", subject=user, factor="second")
+        db.session.commit()
+        return SignInResult(None, "codes_locked")
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     return SignInResult(user, None)
@@ -142,6 +194,8 @@ def authenticate(email: str, password: str) -> SignInResult:
 def signed_in(user: User, *, method: str) -> None:
     user.failed_sign_ins = 0
     user.locked_until = None
+    user.failed_second_factors = 0
+    user.second_factor_locked_until = None
     audit.record("sign_in", actor=user, subject=user, method=method)
     db.session.commit()
 
@@ -150,21 +204,11 @@ def signed_in(user: User, *, method: str) -> None:
 
 
 def request_password_reset(email: str, lang: str) -> None:
+    """Queue a reset link for the address's account. An address without one gets the same
+    work (one look-up, one outbox row that the worker drops, one audit row, no hashing) and the
+    same answer: neither the time taken nor the page says whether an account exists."""
     user = find_by_email(email)
-    if user is None:
-        passwords.burn_time()
-        return
-    link = external_url("accounts.reset_password", token=tokens.reset_token(user), lang=lang)
-    send_email(
-        user.email,
-        _("Reset your password"),
-        _(
-            "To choose a new password, open this link within 1 hour:\n\n%(link)s\n\n"
-            "If you did not ask for this, you do not need to do anything: your password has not "
-            "changed.",
-            link=link,
-        ),
-    )
+    queue_account_email(PASSWORD_RESET, user, new_public_id())
     audit.record("password_reset_requested", subject=user)
     db.session.commit()
 
@@ -239,26 +283,93 @@ def confirm_totp(user: User, code: str) -> list[str] | None:
     return codes
 
 
-def check_second_factor(user: User, code: str) -> str | None:
-    """'totp' or 'recovery' if the code is good (each usable once), else None."""
+@dataclass(frozen=True)
+class SecondFactorResult:
+    method: str | None  # "totp" or "recovery" if the code was good
+    locked: bool = False  # too many wrong codes: start again from the password, later
+
+
+def _use_step(user: User, step: int) -> bool:
+    """Claim a TOTP time step: of concurrent requests with one code, one UPDATE matches."""
+    result = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)  # an UPDATE without RETURNING: it counts its rows
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
+def _use_recovery_code(recovery: RecoveryCode, now: dt.datetime) -> bool:
+    result = db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)
+    if result.rowcount != 1:
+        return False
+    set_committed_value(recovery, "used_at", now)
+    return True
+
+
+def check_second_factor(user: User, code: str) -> SecondFactorResult:
+    """Check a TOTP code or a recovery code, each usable once even by concurrent requests.
+    Wrong codes are counted per account, and lock the second factor as wrong passwords lock
+    sign-in (while it is locked, no code is even checked)."""
+    now = utcnow()
+    if is_locked(user.second_factor_locked_until, now):
+        audit.record("mfa_locked", subject=user)
+        db.session.commit()
+        return SecondFactorResult(None, locked=True)
     secret = pending_totp_secret(user)
     if secret and user.has_totp:
         step = totp.verify(secret, code, last_used_step=user.totp_last_step, at=time.time())
-        if step is not None:
-            user.totp_last_step = step
-            db.session.commit()
-            return "totp"
+        if step is not None and _use_step(user, step):
+            _second_factor_succeeded(user)
+            return SecondFactorResult("totp")
     candidate = totp.normalise_recovery_code(code)
     recovery_codes = user.recovery_codes if len(candidate) == totp.RECOVERY_CODE_LENGTH else []
     for recovery in recovery_codes:
         if recovery.used_at is None and passwords.verify_password(recovery.code_hash, candidate):
-            recovery.used_at = utcnow()
-            audit.record("recovery_code_used", actor=user, subject=user)
-            db.session.commit()
-            return "recovery"
-    audit.record("mfa_failed", subject=user)
+            if _use_recovery_code(recovery, now):
+                audit.record("recovery_code_used", actor=user, subject=user)
+                _second_factor_succeeded(user)
+                return SecondFactorResult("recovery")
+            break  # used by a concurrent request a moment ago
+    failures = count_failure(user, User.failed_second_factors, User.second_factor_locked_until, now)
+    audit.record("mfa_failed", subject=user, failures=failures)
     db.session.commit()
-    return None
+    return SecondFactorResult(None, locked=failures >= LOCK_AFTER)
+
+
+def _second_factor_succeeded(user: User) -> None:
+    user.failed_second_factors = 0
+    user.second_factor_locked_until = None
+    db.session.commit()
+
+
+def check_password_again(user: User, password: str) -> SecondFactorResult:
+    """ "Confirm it is you" for someone without a second factor: their password, with wrong
+    ones counted and locked as at sign-in. `method` is "password" if it was right."""
+    now = utcnow()
+    if is_locked(user.locked_until, now):
+        return SecondFactorResult(None, locked=True)
+    if passwords.verify_password(user.password_hash, password):
+        user.failed_sign_ins = 0
+        db.session.commit()
+        return SecondFactorResult("password")
+    failures = count_failure(user, User.failed_sign_ins, User.locked_until, now)
+    db.session.commit()
+    return SecondFactorResult(None, locked=failures >= LOCK_AFTER)
 
 
 def recovery_codes_left(user: User) -> int:

@@ -113,6 +113,8 @@ def sign_in(lang: str):
                 return redirect(url_for("accounts.two_step_setup"))
             return redirect(_safe_next(url_for("accounts.dashboard")))
     reason = request.args.get("reason") or g.get("session_ended")
+    if problem is None and reason in ("locked", "codes-locked"):
+        problem = reason.replace("-", "_")
     return render_template("accounts/sign_in.html", form=form, problem=problem, reason=reason)
 
 
@@ -133,12 +135,17 @@ def sign_in_code(lang: str):
     form = CodeForm()
     wrong = False
     if form.validate_on_submit():
-        method = service.check_second_factor(user, required(form.code.data))
-        if method:
-            service.signed_in(user, method=f"password+{method}")
+        result = service.check_second_factor(user, required(form.code.data))
+        if result.method:
+            service.signed_in(user, method=f"password+{result.method}")
             sessions.start(user, mfa=True)
             db.session.commit()
             return redirect(_safe_next(url_for("accounts.dashboard")))
+        if result.locked:
+            # Too many wrong codes: this sign-in is over; the person starts again from the
+            # password, once the lock has passed.
+            session.pop("pending_mfa", None)
+            return redirect(url_for("accounts.sign_in", reason="codes-locked"))
         wrong = True
     return render_template("accounts/sign_in_code.html", form=form, wrong=wrong)
 
