@@ -42,13 +42,16 @@ def cached_page(view: Callable | None = None, *, args: Collection[str] = ()) -> 
 
 
 def init_app(app: Flask, version: Callable[[], str]) -> None:
-    app.wsgi_app = AnonymousPageCache(  # type: ignore[method-assign]
+    cache = AnonymousPageCache(
         app.wsgi_app,
         session_cookie=app.config["SESSION_COOKIE_NAME"],
         version=version,
         log_requests=app.config["LOG_REQUESTS"],
         max_bytes=app.config["PAGE_CACHE_MAX_BYTES"],
     )
+    app.wsgi_app = cache  # type: ignore[method-assign]
+    # Found here, not as app.wsgi_app: other middleware (the trusted-proxy filter) wraps it.
+    app.extensions["page_cache"] = cache
 
     @app.after_request
     def _cache_headers(response: Response) -> Response:

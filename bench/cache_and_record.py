@@ -46,7 +46,7 @@ def cache_figures(cache) -> tuple[int, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = make_app(f"sqlite:///{Path(folder) / 'hub.db'}")
-        cache = app.wsgi_app
+        cache = app.extensions["page_cache"]
         with app.app_context():
             upgrade()
             client = app.test_client()

@@ -13,7 +13,7 @@ from tests.conftest import make_app
 def fresh(database_url):
     """An app of its own: the session's app has a cache that other tests fill."""
     app = make_app(database_url)
-    return app.wsgi_app, app.test_client()
+    return app.extensions["page_cache"], app.test_client()
 
 
 def paths(cache) -> list[tuple[str, str]]:
@@ -61,7 +61,7 @@ def test_a_directory_page_with_a_wrong_filter_is_not_kept(fresh):
 
 def test_the_cap_is_a_setting(database_url):
     app = make_app(database_url, PAGE_CACHE_MAX_BYTES=60_000)
-    cache, client = app.wsgi_app, app.test_client()
+    cache, client = app.extensions["page_cache"], app.test_client()
     for slug in ("your-rights", "find-support", "giving-evidence", "going-to-court"):
         assert client.get(f"/guidance/{slug}").status_code == 200
         assert client.get("/").status_code == 200
