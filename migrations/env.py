@@ -16,7 +16,7 @@ db = current_app.extensions["migrate"].db
 # MIGRATION_DATABASE_URL (PostgreSQL): migrations run as the role that owns the tables, and then
 # grant DATABASE_URL's role, the app's, what it needs (app/core/db_roles.py). Unset: the app's.
 MIGRATION_URL = current_app.config.get("MIGRATION_DATABASE_URL")
-engine: Engine = create_engine(MIGRATION_URL) if MIGRATION_URL else db.engine
+engine: Engine = create_engine(MIGRATION_URL, hide_parameters=True) if MIGRATION_URL else db.engine
 config.set_main_option(
     "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
