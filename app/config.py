@@ -63,6 +63,10 @@ class Config:
         self.SECRET_KEY = secret or _local_secret(instance / "secret_key")
 
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{instance / 'hub.db'}"
+        # PostgreSQL: the role that owns the tables, used by `flask db upgrade` only; the app then
+        # connects as DATABASE_URL's role, which cannot alter or drop the audit log (see
+        # app/core/db_roles.py). Unset: migrations use DATABASE_URL, as the app does.
+        self.MIGRATION_DATABASE_URL = env.get("MIGRATION_DATABASE_URL") or None
         # hide_parameters: a database error's message (and so its log line) names the statement
         # but never its values, which can be an e-mail address, a password hash or a victim's words.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}

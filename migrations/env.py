@@ -4,13 +4,21 @@ import logging
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+
+from app.core.db_roles import app_role_of, grant_app_role
 
 config = context.config
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db
+# MIGRATION_DATABASE_URL (PostgreSQL): migrations run as the role that owns the tables, and then
+# grant DATABASE_URL's role, the app's, what it needs (app/core/db_roles.py). Unset: the app's.
+MIGRATION_URL = current_app.config.get("MIGRATION_DATABASE_URL")
+engine: Engine = create_engine(MIGRATION_URL, hide_parameters=True) if MIGRATION_URL else db.engine
 config.set_main_option(
-    "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
 
 # Search structures that only one database has (SQLite's FTS5 tables, PostgreSQL's generated
@@ -54,7 +62,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    with db.engine.connect() as connection:
+    with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # A batch alteration copies the table and drops the old one, which foreign keys
@@ -67,6 +75,10 @@ def run_migrations_online() -> None:
             context.configure(connection=connection, **_options())
             with context.begin_transaction():
                 context.run_migrations()
+            if MIGRATION_URL and connection.dialect.name == "postgresql":
+                role, password = app_role_of(current_app.config["SQLALCHEMY_DATABASE_URI"])
+                grant_app_role(connection, role, password)
+                connection.commit()
         finally:
             if sqlite:
                 connection.commit()
@@ -77,7 +89,11 @@ def run_migrations_online() -> None:
                     raise RuntimeError(f"foreign keys left dangling: {dangling[:5]}")
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+try:
+    if context.is_offline_mode():
+        run_migrations_offline()
+    else:
+        run_migrations_online()
+finally:
+    if MIGRATION_URL:
+        engine.dispose()

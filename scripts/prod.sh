@@ -56,7 +56,16 @@ if [ ! -s "$PROD_DIR/tls/cert.pem" ]; then
 fi
 
 export SECRET_KEY DATA_KEY HUB_ENV=production
-export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://postgres@$PG_HOST:$PG_PORT/$PG_DATABASE}
+# Two database roles (app/core/db_roles.py): $PG_OWNER owns the database and its tables and runs
+# the migrations; the app servers and the worker connect as $PG_APP_ROLE, which can add and read
+# audit rows but not alter, drop, empty or unguard the audit log. Both are made here (by the
+# superuser `postgres`) unless DATABASE_URL is given, when that is used as it is.
+PG_OWNER=${PG_OWNER:-hub_owner} PG_APP_ROLE=${PG_APP_ROLE:-hub_app}
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  export DATABASE_URL=postgresql+psycopg://$PG_APP_ROLE@$PG_HOST:$PG_PORT/$PG_DATABASE
+  export MIGRATION_DATABASE_URL=${MIGRATION_DATABASE_URL:-postgresql+psycopg://$PG_OWNER@$PG_HOST:$PG_PORT/$PG_DATABASE}
+  TWO_ROLES=1
+fi
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export BASE_URL=${BASE_URL:-https://127.0.0.1:$HTTPS_PORT}
 export PROXY_COUNT=1 LOG_REQUESTS=${LOG_REQUESTS:-1}
@@ -64,13 +73,19 @@ export PROXY_COUNT=1 LOG_REQUESTS=${LOG_REQUESTS:-1}
 # (gunicorn reads the same variable for the scheme).
 export FORWARDED_ALLOW_IPS=127.0.0.1
 
-if [[ "$DATABASE_URL" == *"/$PG_DATABASE" ]] && ! psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$PG_DATABASE" -c "select 1" >/dev/null 2>&1; then
+if [[ -n "${TWO_ROLES:-}" ]]; then
+  say "PostgreSQL: roles $PG_OWNER (owner, migrations) and $PG_APP_ROLE (the app)"
+  PG_OWNER=$PG_OWNER PG_APP_ROLE=$PG_APP_ROLE PG_DATABASE=$PG_DATABASE \
+    scripts/db_roles.sh "$PG_HOST" "$PG_PORT" || fail "could not set up the database roles"
+elif [[ "$DATABASE_URL" == *"/$PG_DATABASE" ]] && ! psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$PG_DATABASE" -c "select 1" >/dev/null 2>&1; then
   say "PostgreSQL: creating database $PG_DATABASE"
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE $PG_DATABASE" >/dev/null \
     || fail "could not create database $PG_DATABASE (set DATABASE_URL to one that exists)"
 fi
 say "migrating $PG_DATABASE"
 "$VENV/bin/flask" --app app db upgrade >/dev/null
+# Migrations only: the app servers and the worker never see the owner's URL.
+unset MIGRATION_DATABASE_URL
 
 # nginx's configuration from the template; brotli where Debian's modules are installed.
 BROTLI_MODULES="" BROTLI_SETTINGS=""

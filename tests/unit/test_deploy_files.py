@@ -204,3 +204,25 @@ def test_gunicorn_reads_the_same_setting_as_the_app():
     from app.config import Config
 
     assert out.strip() == str(Config().FORWARDED_ALLOW_IPS.split(","))
+
+
+def test_the_app_connects_as_a_role_that_does_not_own_the_audit_log():
+    # Migrations run as the owner (MIGRATION_DATABASE_URL); every other service connects as the
+    # app's role (DATABASE_URL), which never sees the owner's URL (app/core/db_roles.py).
+    from sqlalchemy import make_url
+
+    def user(url: str) -> str | None:
+        return make_url(re.sub(r"\$\{[^}]*\}", "x", url)).username
+
+    migrate = SERVICES["migrate"]["environment"]
+    owner = user(migrate["MIGRATION_DATABASE_URL"])
+    for name, service in hub_services().items():
+        environment = service["environment"]
+        assert user(environment["DATABASE_URL"]) not in {owner, "postgres"}, name
+        if name != "migrate":
+            assert "MIGRATION_DATABASE_URL" not in environment, name
+    script = (ROOT / "scripts" / "prod.sh").read_text()
+    migrating = script.index("db upgrade")
+    assert "MIGRATION_DATABASE_URL=" in script[:migrating]
+    assert "unset MIGRATION_DATABASE_URL" in script[migrating : script.index("bin/gunicorn")]
+    assert "scripts/db_roles.sh" in script and (ROOT / "scripts" / "db_roles.sh").exists()
