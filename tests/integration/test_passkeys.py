@@ -21,6 +21,7 @@ from app.accounts import passkeys as passkey_service
 from app.accounts.models import AuditEvent, Passkey, Role
 from app.extensions import db
 from tests.factories import PASSWORD, create_user, csrf_token, post_form, sign_in
+from tests.pages import check_page
 
 pytestmark = pytest.mark.usefixtures("app_context")
 
@@ -168,7 +169,9 @@ def test_a_victim_adds_a_passkey_then_signs_in_with_it_alone(client, app):
     user = create_user()
     sign_in(client, user)
     page = client.get("/account/passkeys").get_data(as_text=True)
+    check_page(page)
     assert "Add a passkey" in page and "I have forgotten my password" in page
+    check_page(client.get("/account").data)
 
     options = post_json(client, "/account/passkeys/options", page="/account/passkeys")
     body = options.get_json()
@@ -190,7 +193,10 @@ def test_a_victim_adds_a_passkey_then_signs_in_with_it_alone(client, app):
     [passkey] = db.session.scalars(select(Passkey).where(Passkey.user_id == user.id)).all()
     assert passkey.credential_id == authenticator.credential_id
     assert passkey.name == "My phone" and passkey.transports == "internal,hybrid"
-    assert "My phone" in client.get("/account/passkeys").get_data(as_text=True)
+    listed = client.get("/account/passkeys").get_data(as_text=True)
+    check_page(listed)
+    assert "My phone" in listed
+    check_page(app.test_client().get("/account/sign-in").data)
     assert ("passkey_added", {"passkey": passkey.public_id}) in actions(user)
 
     fresh = app.test_client()
@@ -273,6 +279,7 @@ def test_removing_a_passkey_asks_again_and_is_audited(client, app, victim_with_p
     assert "/account/confirm-it-is-you" in client.get(url).location
     confirmed = post_form(client, f"/account/confirm-it-is-you?next={url}", {"secret": PASSWORD})
     assert confirmed.location.endswith(url)
+    check_page(client.get(url).data)
     # Someone else's passkey is not found, even just after confirming.
     other_user = create_user()
     other = app.test_client()
@@ -302,7 +309,9 @@ def test_staff_use_a_passkey_instead_of_a_code(app, client):
     fresh = app.test_client()
     to_code = post_form(fresh, "/account/sign-in", {"email": staff.email, "password": PASSWORD})
     assert to_code.location.endswith("/account/sign-in/code")
-    assert "Use a passkey" in fresh.get("/account/sign-in/code").get_data(as_text=True)
+    code_page = fresh.get("/account/sign-in/code").get_data(as_text=True)
+    check_page(code_page)
+    assert "Use a passkey" in code_page
     options = post_json(
         fresh, "/account/sign-in/code/passkey/options", page="/account/sign-in/code"
     ).get_json()
