@@ -268,8 +268,18 @@ def test_an_unknown_passkey_or_an_expired_challenge_is_refused(app, monkeypatch)
     assert response.status_code == 400
 
 
-def test_passkey_posts_need_the_csrf_token(client):
-    assert client.post("/account/sign-in/passkey/options", json={}).status_code == 400
+def test_passkey_posts_need_the_csrf_token(client, victim_with_passkey):
+    for url in (
+        "/account/sign-in/passkey/options",
+        "/account/sign-in/passkey",
+        "/account/sign-in/code/passkey/options",
+        "/account/sign-in/code/passkey",
+        "/account/passkeys/options",
+        "/account/passkeys/add",
+    ):
+        response = client.post(url, json={})
+        # Refused before the view (whose answers are all JSON), by the CSRF check's error page.
+        assert response.status_code == 400 and not response.is_json, url
 
 
 def test_removing_a_passkey_asks_again_and_is_audited(client, app, victim_with_passkey):
