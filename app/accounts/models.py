@@ -211,4 +211,7 @@ class Passkey(Model):
     name: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The hash of the challenge it last answered: the session holding a challenge is a signed
+    # cookie, so a copy of it could be sent again; this makes each answer count once even then.
+    last_challenge: Mapped[str | None] = mapped_column(String(64))
     user: Mapped[User] = relationship()

@@ -11,13 +11,14 @@ No request parsing here beyond reading the host: the views hand in the credentia
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request, session
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -258,21 +259,27 @@ def verify(kind: str, credential: Any, user: User | None = None) -> PasskeyResul
         )
     except _WEBAUTHN_ERRORS:
         return PasskeyResult(passkey, "bad")
-    # Claim the new count in one UPDATE, so two requests with one answer cannot both succeed
-    # (an authenticator without a counter always says 0).
+    # Claim the answer in one UPDATE, so two requests with one answer (a copied session
+    # cookie holds the same challenge) cannot both succeed: the counter must go forwards, and
+    # the challenge must not be the one last answered (an authenticator without a counter
+    # always says 0).
     new = verified.new_sign_count
-    claim = update(Passkey).where(Passkey.id == passkey.id)
+    answered = hashlib.sha256(challenge).hexdigest()
+    claim = update(Passkey).where(
+        Passkey.id == passkey.id,
+        or_(Passkey.last_challenge.is_(None), Passkey.last_challenge != answered),
+    )
     if new:
         claim = claim.where(Passkey.sign_count < new)
     result = db.session.execute(
-        claim.values(sign_count=new, last_used_at=utcnow()).execution_options(
-            synchronize_session=False
-        )
+        claim.values(
+            sign_count=new, last_used_at=utcnow(), last_challenge=answered
+        ).execution_options(synchronize_session=False)
     )
     assert isinstance(result, CursorResult)
     if result.rowcount != 1:
         return PasskeyResult(passkey, "replayed")
-    db.session.expire(passkey, ["sign_count", "last_used_at"])
+    db.session.expire(passkey, ["sign_count", "last_used_at", "last_challenge"])
     return PasskeyResult(passkey)
 
 

@@ -36,6 +36,7 @@ def upgrade():
         sa.Column("name", sa.String(length=60), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_challenge", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_passkey")),
         sa.UniqueConstraint("credential_id", name=op.f("uq_passkey_credential_id")),
         sa.UniqueConstraint("public_id", name=op.f("uq_passkey_public_id")),

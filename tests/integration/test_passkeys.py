@@ -239,6 +239,37 @@ def test_a_passkey_answer_works_once(client, app, victim_with_passkey):
     assert "The passkey could not be used" in replay.get_json()["error"]
 
 
+def test_one_answer_signs_in_once_even_from_a_copied_session(app):
+    """An authenticator without a counter (a synced passkey says 0 every time), and the session
+    cookie holding the challenge copied to a second browser: the same answer a second time is
+    refused by the passkey's own record of the challenge it last answered."""
+    user = create_user()
+    owner = app.test_client()
+    sign_in(owner, user)
+    authenticator = SoftAuthenticator(counter=False)
+    assert add_passkey(owner, authenticator).status_code == 200
+
+    first = app.test_client()
+    options = post_json(first, "/account/sign-in/passkey/options", page="/account/sign-in")
+    token = csrf_token(first.get("/account/sign-in").get_data(as_text=True))
+    cookie = first.get_cookie("hub_session").value
+    credential = authenticator.get(options.get_json())
+    copy = app.test_client()
+    copy.set_cookie("hub_session", cookie)
+    answers = [
+        c.post(
+            "/account/sign-in/passkey",
+            json={"credential": credential},
+            headers={"X-CSRFToken": token},
+        )
+        for c in (first, copy)
+    ]
+    assert [a.status_code for a in answers] == [200, 400]
+    assert ("sign_in_failed", {"method": "passkey", "reason": "replayed"}) in actions(user)
+    # A new challenge works again with the same counter of 0.
+    assert passkey_sign_in(app.test_client(), authenticator).status_code == 200
+
+
 @pytest.mark.parametrize(
     "change",
     [
