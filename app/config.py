@@ -143,6 +143,8 @@ class Config:
                 "before stays readable: SECRET_KEY still decrypts)"
             )
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
+        # Passkeys (WebAuthn): the domain they belong to, the request's host name when unset.
+        self.WEBAUTHN_RP_ID = env.get("WEBAUTHN_RP_ID") or None
         # Secure referral addresses agreed with support services ("service-id=address,…"), by id
         # in content/services.yaml. Outside production, demo agreements at reserved .example
         # addresses (they can never reach a real service; the local SMTP sink catches them).

@@ -54,7 +54,7 @@ def account(page: Page, live_server: str, mail_sink: Path):
     page.get_by_role("link", name="Sign in to your account").click()
     page.locator("#email").fill(address)
     page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("h1")).to_have_text("Your account")
 
     page.get_by_role("link", name="Set up two-step verification").click()
@@ -77,7 +77,7 @@ def test_sign_up_two_step_sign_out_and_back_in(page: Page, live_server: str, acc
     page.goto(live_server + "/account/sign-in")
     page.locator("#email").fill(account["address"])
     page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("h1")).to_have_text("Enter your code")
     fill_totp(page, account["secret"], steps_ahead=1)  # the set-up code cannot be replayed
     expect(page.locator("h1")).to_have_text("Your account")

@@ -26,7 +26,7 @@ const css = sass.compile('app/assets/scss/main.scss', {
 })
 emit('app.css', css.css)
 
-for (const entry of ['app', 'htmx']) {
+for (const entry of ['app', 'htmx', 'passkeys']) {
   const result = await esbuild.build({
     entryPoints: [`app/assets/js/${entry}.mjs`],
     bundle: true,

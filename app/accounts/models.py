@@ -6,7 +6,17 @@ import datetime as dt
 import hashlib
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.ids import new_public_id
@@ -181,3 +191,27 @@ class TrustedPerson(Model):
     @property
     def right_list(self) -> list[str]:
         return [r for r in self.rights.split(",") if r]
+
+
+class Passkey(Model):
+    """A WebAuthn credential (a passkey) that signs its owner in. Only the public key is held:
+    the private key never leaves the person's device or password manager."""
+
+    __tablename__ = "passkey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1023), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE-encoded
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    transports: Mapped[str | None] = mapped_column(String(100))  # comma-separated
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The hash of the challenge it last answered: the session holding a challenge is a signed
+    # cookie, so a copy of it could be sent again; this makes each answer count once even then.
+    last_challenge: Mapped[str | None] = mapped_column(String(64))
+    user: Mapped[User] = relationship()

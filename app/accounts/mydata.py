@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 
 from app.accounts import audit
-from app.accounts.models import STAFF_ROLES, AuditEvent, User, UserSession
+from app.accounts.models import STAFF_ROLES, AuditEvent, Passkey, User, UserSession
 from app.core.time import as_utc, iso, utcnow
 from app.extensions import db
 
@@ -63,6 +63,11 @@ def account_export(user: User) -> dict[str, Any]:
         },
         "linked_sign_in_providers": [
             {"issuer": i.issuer, "linked_at": iso(i.linked_at)} for i in user.identities
+        ],
+        # Each passkey's name and dates; its public key is no one's personal information.
+        "passkeys": [
+            {"name": p.name, "added_at": iso(p.created_at), "last_used_at": iso(p.last_used_at)}
+            for p in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id))
         ],
         "sessions": [
             {

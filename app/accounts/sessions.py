@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 
 from flask import current_app, g, request, session
 from sqlalchemy import CursorResult, select, update
@@ -17,6 +18,15 @@ from app.core.time import as_utc, utcnow
 from app.extensions import db
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute
+PENDING_MFA_SECONDS = 300  # from the right password to the second factor
+
+
+def pending_mfa_user() -> User | None:
+    """The account whose password was just given, waiting for its second factor, if any."""
+    pending = session.get("pending_mfa") or {}
+    if time.time() - pending.get("at", 0) > PENDING_MFA_SECONDS or not pending.get("u"):
+        return None
+    return db.session.scalar(select(User).where(User.public_id == pending["u"]))
 
 
 def start(user: User, *, mfa: bool, id_token: str | None = None) -> UserSession:

@@ -5,7 +5,7 @@ import time
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app.accounts import audit, bp, oidc, service, sessions, totp
+from app.accounts import audit, bp, oidc, passkeys, service, sessions, totp
 from app.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -20,7 +20,6 @@ from app.core.forms import required
 from app.extensions import db, limiter
 from app.i18n import localized_route
 
-PENDING_MFA_SECONDS = 300
 AUTH_LIMIT = "10 per minute; 60 per hour"
 
 
@@ -119,10 +118,7 @@ def sign_in(lang: str):
 
 
 def _pending_user():
-    pending = session.get("pending_mfa") or {}
-    if time.time() - pending.get("at", 0) > PENDING_MFA_SECONDS:
-        return None
-    return service.find_by_public_id(pending.get("u"))
+    return sessions.pending_mfa_user()
 
 
 @localized_route(bp, "/account/sign-in/code", methods=["GET", "POST"])
@@ -147,7 +143,12 @@ def sign_in_code(lang: str):
             session.pop("pending_mfa", None)
             return redirect(url_for("accounts.sign_in", reason="codes-locked"))
         wrong = True
-    return render_template("accounts/sign_in_code.html", form=form, wrong=wrong)
+    return render_template(
+        "accounts/sign_in_code.html",
+        form=form,
+        wrong=wrong,
+        has_passkey=passkeys.has_passkey(user),
+    )
 
 
 # Password reset ------------------------------------------------------------------------------
@@ -192,6 +193,7 @@ def dashboard(lang: str):
     return render_template(
         "accounts/dashboard.html",
         codes_left=service.recovery_codes_left(g.user),
+        passkey_count=len(passkeys.passkeys_of(g.user)),
         acting_for=acting_for(g.user),
     )
 
@@ -286,4 +288,4 @@ def keep_alive(lang: str):
 
 
 # Routes in other modules register on import.
-from app.accounts import mydata_views, trusted_views  # noqa: E402,F401
+from app.accounts import mydata_views, passkey_views, trusted_views  # noqa: E402,F401

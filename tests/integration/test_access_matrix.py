@@ -106,6 +106,14 @@ EXPECTED: dict[str, dict[str, object]] = {
     "accounts.keep_alive": signed_in_only(204),
     "accounts.cancel_deletion": signed_in_only(302),
     "accounts.revoke_trusted": signed_in_only(NOT_FOUND),  # nobody's invitation
+    "accounts.passkey_list": signed_in_only(),
+    "accounts.passkey_add_options": signed_in_only(),
+    "accounts.passkey_add": signed_in_only(400),  # no credential in the request
+    "accounts.passkey_remove": signed_in_only(NOT_FOUND),  # nobody's passkey
+    "accounts.passkey_sign_in_options": everyone(OK),
+    "accounts.passkey_sign_in": everyone(400),  # no credential in the request
+    "accounts.passkey_code_options": everyone(409),  # no password step in progress
+    "accounts.passkey_code": everyone(409),
     "accounts.oidc_start": everyone(NOT_FOUND),  # OpenID sign-in is off in these tests
     "accounts.oidc_callback": everyone(NOT_FOUND),
     "accounts.oidc_problem": everyone(OK),
