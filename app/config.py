@@ -173,6 +173,9 @@ class Config:
         # through. Production refuses to start that way unless RATE_LIMITS_PER_PROCESS says it
         # is accepted (a single worker, say), and then logs that it is so (app/__init__.py).
         self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL") or "memory://"
+        # Off only for the end-to-end tests' server, where every simulated person signs in from
+        # the same address; production refuses to start without limits (app/__init__.py).
+        self.RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
         self.RATE_LIMITS_PER_PROCESS = _flag("RATE_LIMITS_PER_PROCESS", False)
         self.RATELIMIT_HEADERS_ENABLED = True
         # Redis down: limits are kept in each process's memory meanwhile (and it is logged),

@@ -183,6 +183,23 @@ def test_production_settings_need_secret_and_data_keys_and_set_host_only_secure_
     assert result.exit_code != 0 and "never loaded in production" in result.output
 
 
+def test_production_never_starts_with_rate_limits_switched_off(monkeypatch, database_url):
+    """RATELIMIT_ENABLED=0 is for the end-to-end tests' server only."""
+    from app import create_app
+
+    for name, value in {
+        "HUB_ENV": "production",
+        "SECRET_KEY": "a" * 64,
+        "DATA_KEY": "b" * 64,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "redis://127.0.0.1:9/0",
+        "RATELIMIT_ENABLED": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match="production keeps its rate limits"):
+        create_app({"TESTING": True, "LOG_REQUESTS": False})
+
+
 def test_production_counts_rate_limits_in_redis_or_says_they_are_per_process(
     monkeypatch, database_url, caplog
 ):
