@@ -25,7 +25,7 @@ import sys
 import time
 
 from common import BIN, ROOT, machine, percentile, save, update_readme
-from ingest import SCALE_SCHEMA, pg_url, postgres_answers, psql, scale_data, scale_env
+from ingest import SCALE_SCHEMA, flask, pg_url, postgres_answers, psql, scale_data, scale_env
 
 INCREMENTAL = """
 import random, sys, time
@@ -55,22 +55,7 @@ WORKERS = (os.cpu_count() or 1,)
 
 def recompute(env: dict, workers: int) -> float:
     started = time.perf_counter()
-    out = subprocess.run(
-        [
-            str(BIN / "flask"),
-            "--app",
-            "app",
-            "entitlements",
-            "recompute",
-            "--workers",
-            str(workers),
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    out = flask(env, "entitlements", "recompute", "--workers", str(workers))
     seconds = time.perf_counter() - started
     assert re.search(r"cases evaluated", out), out
     return round(seconds, 1)

@@ -58,15 +58,20 @@ def queue_victim_update(user: User, key: str, now: dt.datetime | None = None) ->
     )
 
 
-def send_to_account_holder(notification: Notification, now: dt.datetime) -> None:
-    user = db.session.get(User, notification.user_id) if notification.user_id else None
-    if user is None or user.deletion_requested_at is not None or user.contact_channel == "none":
-        raise NothingToSend
+def _wait_for_safe_time(user: User, now: dt.datetime) -> None:
+    """Send only within the holder's safe times: later (NotYet) or never (no safe time)."""
     when = safe_time_for(user, now)
     if when is None:
         raise NothingToSend
     if when > now:
         raise NotYet(when)
+
+
+def send_to_account_holder(notification: Notification, now: dt.datetime) -> None:
+    user = db.session.get(User, notification.user_id) if notification.user_id else None
+    if user is None or user.deletion_requested_at is not None or user.contact_channel == "none":
+        raise NothingToSend
+    _wait_for_safe_time(user, now)
     message = compose(notification.kind, user)
     # A text message needs a number: without one, the message goes by e-mail.
     phone = user.phone if notification.channel == "sms" else None
@@ -89,11 +94,7 @@ def send_account_email(notification: Notification, now: dt.datetime) -> None:
     if notification.kind == ACCOUNT_EXISTS:
         if user.contact_channel == "none":
             raise NothingToSend
-        when = safe_time_for(user, now)
-        if when is None:
-            raise NothingToSend
-        if when > now:
-            raise NotYet(when)
+        _wait_for_safe_time(user, now)
     _email(user, compose_account(notification.kind, user), notification.public_id)
 
 

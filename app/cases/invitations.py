@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.accounts import audit, passwords
 from app.accounts.models import User
@@ -97,14 +98,18 @@ def link(
     return victim, None
 
 
-def cases_of(user: User) -> list[CaseVictim]:
+def cases_of(user: User, *, with_case: bool = False) -> list[CaseVictim]:
     """The victim's journeys, each once (a victim invited by two agencies on one journey has two
-    links to it: the first stands for both)."""
-    links = db.session.scalars(
+    links to it: the first stands for both); `with_case` loads each link's case in the same
+    query."""
+    query = (
         select(CaseVictim)
         .where(CaseVictim.user_id == user.id)
         .order_by(CaseVictim.linked_at, CaseVictim.id)
     )
+    if with_case:
+        query = query.options(joinedload(CaseVictim.case))
+    links = db.session.scalars(query)
     first: dict[int, CaseVictim] = {}
     for link in links:
         first.setdefault(link.case_id, link)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.cases.changes import changed
 from app.cases.models import Agency, Case, Milestone, Participant
+from app.cases.references import reference_for
 from app.cases.updates import queue_case_updates
 from app.core.bulk import insert_new
 from app.core.ids import new_public_id
@@ -44,15 +45,6 @@ def find_cases(agency: Agency, references: set[str]) -> dict[str, Case]:
         .where(Participant.agency_id == agency.id, Participant.reference.in_(references))
     )
     return dict(rows.all())
-
-
-def reference_of(agency: Agency, case: Case) -> str | None:
-    """The agency's own reference for a journey (None: it does not take part)."""
-    return db.session.scalar(
-        select(Participant.reference).where(
-            Participant.agency_id == agency.id, Participant.case_id == case.id
-        )
-    )
 
 
 def participants(case_ids: Collection[int]) -> dict[int, list[Participant]]:
@@ -90,7 +82,7 @@ def upsert_case(
     if case is None:
         holder = _journey_with_urn(urn) if urn else None
         if holder is not None:
-            if reference_of(agency, holder) is not None:
+            if reference_for(agency.id, holder.id) is not None:
                 raise JourneyConflict(
                     "urn", "Your agency already takes part in this journey under another reference."
                 )

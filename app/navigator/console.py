@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
-from app.cases.models import CaseVictim, Milestone
+from app.cases.models import Milestone
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.notify.models import Notification
@@ -294,20 +294,6 @@ def assign(kind: str, public_id: str, navigator: User) -> tuple[bool, User | Non
 
 
 # --- A victim's page ----------------------------------------------------------------------------
-
-
-def cases_of(victim: User) -> list[CaseVictim]:
-    """The victim's links to journeys, each journey once, with its case loaded, in one query."""
-    links = db.session.scalars(
-        select(CaseVictim)
-        .where(CaseVictim.user_id == victim.id)
-        .options(joinedload(CaseVictim.case))
-        .order_by(CaseVictim.linked_at, CaseVictim.id)
-    )
-    first: dict[int, CaseVictim] = {}
-    for link in links:
-        first.setdefault(link.case_id, link)
-    return list(first.values())
 
 
 def recent_milestones(case_ids: Iterable[int], per_case: int = 5) -> dict[int, list[Milestone]]:

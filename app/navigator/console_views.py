@@ -17,6 +17,7 @@ from app.accounts import audit
 from app.accounts.forms import DAYS
 from app.accounts.models import User
 from app.accounts.policy import login_required
+from app.cases import invitations
 from app.cases import service as journeys
 from app.cases.labels import MILESTONES
 from app.cases.models import Agency
@@ -163,7 +164,7 @@ def _victim_page(
     # template would then load each row again, one query apiece.
     audit.record("navigator_victim_viewed", actor=g.user, subject=victim, part=block or "page")
     db.session.commit()
-    links = desk.cases_of(victim)
+    links = invitations.cases_of(victim, with_case=True)
     requests = finding.requests_of(victim, sent_only=True)
     their_referrals = referrals.of(victim)
     thread = messages.thread(victim)
